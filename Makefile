@@ -1,0 +1,41 @@
+# Two commands do all the set-up: `make lab` opens the lesson, `make test` runs every test.
+# Both create .venv (python3 -m venv + pip) when it is missing.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: help lab test test-long lint bench exercises clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version)); set PYTHON=python3.12"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+lab: $(STAMP)  ## open JupyterLab on the exercises
+	$(BIN)/jupyter lab --notebook-dir=exercises
+
+test: $(STAMP) lint  ## lint, type-check and run the whole test suite
+	$(BIN)/python -m pytest
+
+test-long: $(STAMP)  ## the long variants (full 30 s load run and friends)
+	$(BIN)/python -m pytest -m slow --run-slow
+
+lint: $(STAMP)  ## ruff and mypy
+	$(BIN)/ruff check trainer tests benchmarks
+	$(BIN)/mypy
+
+bench: $(STAMP)  ## every benchmark, one table
+	$(BIN)/python -m benchmarks
+
+exercises: $(STAMP)  ## regenerate exercises/ from solutions/
+	$(BIN)/python -m trainer.authoring build
+
+clean:  ## remove the virtual environment and caches
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

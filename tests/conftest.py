@@ -1,0 +1,71 @@
+"""Shared helpers for the trainer's own test suite."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from trainer.bootstrap import prepare
+from trainer.repo import Repository
+
+ROOT = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--run-slow", action="store_true", help="also run the long variants")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--run-slow"):
+        return
+    skip = pytest.mark.skip(reason="a long variant: run it with `make test-long`")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+def clean_env(**overrides: str | None) -> dict[str, str]:
+    """The environment for a child process, without the trainer's own settings."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("TRAINER_DATABASE") and k != "DOCKER_HOST"}
+    # No Docker for a child unless a test gives it one: as on a learner's laptop.
+    env["DOCKER_HOST"] = "unix:///nonexistent/docker.sock"
+    for key, value in overrides.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env
+
+
+def run_python(
+    code: str, timeout: float = 60, **env: str | None
+) -> subprocess.CompletedProcess[str]:
+    """Run Python code in a fresh interpreter, as a learner's new kernel would."""
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        env=clean_env(**env), capture_output=True, text=True, timeout=timeout, cwd=ROOT,
+    )
+
+
+@pytest.fixture(scope="session")
+def database():
+    """This process's server, migrated."""
+    return prepare()
+
+
+@pytest.fixture
+def committed(database) -> Iterator[Repository]:
+    """A Repo outside any sandbox, for tests that need committed rows; emptied after."""
+    repo = Repository(database.conninfo)
+    yield repo
+    repo.execute("TRUNCATE oban_jobs, orders RESTART IDENTITY")
+    repo.close()
+
