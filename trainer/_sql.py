@@ -7,10 +7,17 @@ from functools import cache
 from importlib.resources import files
 
 
+INCLUDE = "-- include: "
+
+
 @cache
 def load(name: str) -> str:
-    """The text of `trainer/sql/<name>.sql`."""
-    return files("trainer").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
+    """The text of `trainer/sql/<name>.sql`; a line `-- include: other` pulls in other.sql."""
+    text = files("trainer").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
+    return "\n".join(
+        load(line.removeprefix(INCLUDE).strip()) if line.startswith(INCLUDE) else line
+        for line in text.splitlines()
+    )
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -22,3 +29,4 @@ def migrations() -> list[tuple[int, str, str]]:
             version, _, rest = entry.name.partition("_")
             found.append((int(version), rest.removesuffix(".sql"), entry.read_text("utf-8")))
     return sorted(found)
+

@@ -5,6 +5,7 @@
   Mark a test `no_sandbox` when it needs committed rows (concurrency tests).
 - `insert`: the test factory, `insert("order", "refund_failure")`.
 - `repo`: the sandboxed Repo.
+- `oban`: a job queue in manual testing mode, bound to the test's sandbox.
 """
 
 from __future__ import annotations
@@ -53,3 +54,12 @@ def insert(repo: Repository) -> Callable[..., Any]:
     from trainer.chow_mojo import insert as factory
 
     return factory
+
+
+@pytest.fixture
+def oban(repo: Repository) -> Any:
+    """An Oban in manual testing mode: jobs are stored in the test's sandbox and run only
+    when the test drains a queue."""
+    from trainer.jobs import Oban
+
+    return Oban(testing="manual", repo=repo)

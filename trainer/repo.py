@@ -53,10 +53,7 @@ class Repository:
         return self._conninfo or database.start().conninfo
 
     def _open(self) -> psycopg.Connection:
-        conn = database.connect(self.conninfo, autocommit=True)
-        # Custom plans let the unique lookup use the args index for its actual values.
-        conn.execute("SET plan_cache_mode = force_custom_plan")
-        return conn
+        return database.connect(self.conninfo, autocommit=True)
 
     @staticmethod
     def _usable(conn: psycopg.Connection | None) -> bool:

@@ -78,9 +78,10 @@ cleanup() {
         case "$root" in "$ROOTFS" | "$ROOTFS"/*) kill -KILL "$pid" 2>/dev/null || true ;; esac
     done
     # debootstrap mounts proc/sys (and maybe /dev) inside; on failure they stay.
-    for m in $(awk -v d="$ROOTFS" 'index($5, d "/") == 1 {print $5}' /proc/self/mountinfo | sort -r); do
-        umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
-    done
+    awk -v d="$ROOTFS" 'index($5, d "/") == 1 {print $5}' /proc/self/mountinfo |
+        sort -r | while read -r m; do
+            umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
+        done
     # --one-file-system: never follow a mount that is still there into the host.
     rm -rf --one-file-system "$ROOTFS" || log "could not fully remove $ROOTFS"
 }
@@ -95,12 +96,13 @@ debootstrap --variant=minbase --include=postgresql-15 "${keyring[@]}" \
     "$SUITE" "$ROOTFS" "$MIRROR" >&2
 log "debootstrap took $((SECONDS - t0)) s"
 
-PGBIN=$(ls -d "$ROOTFS"/usr/lib/postgresql/*/bin | sort -V | tail -n1)
+# Server binaries live in a versioned directory off the default PATH.
+PGBIN=$(find "$ROOTFS"/usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin 2>/dev/null | sort -V | tail -n1 || true)
 PGBIN=${PGBIN#"$ROOTFS"}
-[ -x "$ROOTFS$PGBIN/postgres" ] && [ -x "$ROOTFS$PGBIN/psql" ] || {
+if [ -z "$PGBIN" ] || [ ! -x "$ROOTFS$PGBIN/postgres" ] || [ ! -x "$ROOTFS$PGBIN/psql" ]; then
     log "postgres binaries not found under $ROOTFS/usr/lib/postgresql"
     exit 1
-}
+fi
 
 # Trim what a throw-away test database never uses, to keep import fast.
 rm -rf "$ROOTFS"/var/cache/apt/* "$ROOTFS"/var/lib/apt/lists/* \
@@ -152,7 +154,8 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
         pwopt="--pwfile=$pwfile"
     fi
     # Local socket (docker exec only) trusts; TCP needs the password.
-    $as_pg initdb --username="$POSTGRES_USER" $pwopt \
+    # --no-sync / fsync=off: a throw-away test database need not survive a crash.
+    $as_pg initdb --no-sync --username="$POSTGRES_USER" ${pwopt:+"$pwopt"} \
         --auth-local=trust --auth-host="$POSTGRES_HOST_AUTH_METHOD" \
         --encoding=UTF8 --locale=C.UTF-8 >/dev/null
     [ -n "$pwopt" ] && rm -f "$pwfile"
@@ -162,7 +165,7 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
         # Single-user mode: no server to start and wait for.
         db=$(printf '%s' "$POSTGRES_DB" | sed 's/"/""/g')
         printf 'CREATE DATABASE "%s";\n' "$db" |
-            $as_pg postgres --single -D "$PGDATA" postgres >/dev/null
+            $as_pg postgres --single -c fsync=off -D "$PGDATA" postgres >/dev/null
     fi
 fi
 

@@ -75,7 +75,7 @@ engine_answers() {
 pid_is_our_dockerd() {
     local pid=$1
     [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = dockerd ] || return 1
-    tr '\0' '\n' <"/proc/$pid/cmdline" | grep -qxF -- "$PIDFILE"
+    tr '\0' '\n' 2>/dev/null <"/proc/$pid/cmdline" | grep -qxF -- "$PIDFILE"
 }
 
 report() {
@@ -105,6 +105,14 @@ if pid_is_our_dockerd "$oldpid"; then
 fi
 # Stale leftovers from an engine that died would make dockerd refuse to start.
 rm -f "$PIDFILE" "$SOCK"
+# dockerd trusts containerd's pidfile and waits forever on a dead (or zombie:
+# PID 1 reaps late here) containerd; a live one of ours it simply reuses.
+cpidfile="$STATE_DIR/exec/containerd/containerd.pid"
+cpid=$(cat "$cpidfile" 2>/dev/null || true)
+if [ -n "$cpid" ] && { [ "$(cat "/proc/$cpid/comm" 2>/dev/null)" != containerd ] ||
+    [ "$(awk '{print $3}' "/proc/$cpid/stat" 2>/dev/null)" = Z ]; }; then
+    rm -f "$cpidfile"
+fi
 
 # --- 4. start dockerd --------------------------------------------------------
 mkdir -p "$STATE_DIR/data" "$STATE_DIR/exec"

@@ -42,28 +42,48 @@ stop_pid() {
     sleep 0.2
 }
 
-# PIDs whose command line mentions STATE_DIR (our containerd and its shims) or
-# whose root directory lies inside our data root (processes of our containers).
+# PIDs of our containerd and its shims (their command lines name our exec
+# root's containerd config/socket) and of our containers' processes (their
+# cgroup path holds the id of one of our containers; /proc/PID/root cannot tell,
+# it reads "/" from outside the container's mount namespace).
+# A few greps over /proc, not a fork per process.
+# Container ids are read once, before the data root is removed.
+CIDS=()
+if [ -d "$STATE_DIR/data/containers" ]; then
+    mapfile -t CIDS < <(find "$STATE_DIR/data/containers" -mindepth 1 -maxdepth 1 -type d -printf '%f\n')
+fi
 pids_of_state_dir() {
-    local d pid root
-    for d in /proc/[0-9]*; do
-        pid=${d#/proc/}
-        [ "$pid" = "$$" ] && continue
-        if tr '\0' '\n' <"$d/cmdline" 2>/dev/null | grep -qF -- "$STATE_DIR/"; then
-            echo "$pid"
-            continue
+    local pid
+    {
+        grep -laF -- "$STATE_DIR/exec/containerd/" /proc/[0-9]*/cmdline 2>/dev/null | cut -d/ -f3
+        if [ ${#CIDS[@]} -gt 0 ]; then
+            grep -lF "${CIDS[@]/#/-e}" /proc/[0-9]*/cgroup 2>/dev/null | cut -d/ -f3
         fi
-        root=$(readlink "$d/root" 2>/dev/null) || continue
-        case "$root" in "$STATE_DIR"/*) echo "$pid" ;; esac
+    } | sort -un | while read -r pid; do
+        # Skip ourselves, the grep that just matched its own command line, and
+        # zombies (dead, waiting for PID 1 to reap them).
+        [ "$pid" != "$$" ] && alive "$pid" && echo "$pid"
     done
+}
+
+# After a KILL the kernel still needs a moment to tear a process down.
+survivors() {
+    local i left
+    for ((i = 0; i < 50; i++)); do
+        left=$(pids_of_state_dir)
+        if alive "$pid"; then left="dockerd $pid $left"; fi
+        [ -z "$left" ] && return 0
+        sleep 0.1
+    done
+    echo "$left"
 }
 
 # --- 1. containers, removed through the engine while it still answers -------
 pid=$(cat "$PIDFILE" 2>/dev/null || true)
 if alive "$pid" && [ -S "$SOCK" ]; then
-    ids=$(timeout 10 docker ps -aq 2>/dev/null || true)
+    ids=$(timeout 5 docker ps -aq 2>/dev/null || true)
     if [ -n "$ids" ]; then
-        log "removing containers: $(echo $ids)"
+        log "removing containers: $(tr '\n' ' ' <<<"$ids")"
         # shellcheck disable=SC2086
         timeout 30 docker rm -f -v $ids >/dev/null 2>&1 || log "could not remove every container"
     fi
@@ -86,18 +106,18 @@ if alive "$cpid" && [ "$(cat "/proc/$cpid/comm" 2>/dev/null)" = containerd ]; th
 fi
 left=$(pids_of_state_dir)
 if [ -n "$left" ]; then
-    log "killing leftover processes: $(echo $left)"
+    log "killing leftover processes: $(tr '\n' ' ' <<<"$left")"
     # shellcheck disable=SC2086
     kill -KILL $left 2>/dev/null
-    sleep 0.5
+    survivors >/dev/null   # let them die before unmounting their layers
 fi
 
 # --- 4. mounts (overlay layers, netns, shm) then files ------------------------
 # Deepest first; lazy unmount as a fallback for a mount still busy.
-mounts=$(awk -v d="$STATE_DIR" 'index($5, d "/") == 1 || $5 == d {print $5}' /proc/self/mountinfo | sort -r)
-for m in $mounts; do
-    umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || log "could not unmount $m"
-done
+awk -v d="$STATE_DIR" 'index($5, d "/") == 1 || $5 == d {print $5}' /proc/self/mountinfo |
+    sort -r | while read -r m; do
+        umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || log "could not unmount $m"
+    done
 # Only what start-engine.sh created, so a mistaken STATE_DIR (say /tmp) does
 # not wipe unrelated files; the directory itself goes only if left empty.
 (cd "$STATE_DIR" && rm -rf --one-file-system data exec docker.sock dockerd.pid dockerd.log) 2>/dev/null ||
@@ -105,9 +125,9 @@ done
 rmdir "$STATE_DIR" 2>/dev/null || true
 
 # Report what (if anything) survived, so CI logs show it.
-left=$(pids_of_state_dir)
-if alive "$pid" || [ -n "$left" ]; then
-    log "still running: ${pid:+dockerd $pid }$left"
+left=$(survivors)
+if [ -n "$left" ]; then
+    log "still running: $(tr '\n' ' ' <<<"$left")"
     exit 1
 fi
 log "engine stopped, $STATE_DIR cleaned"

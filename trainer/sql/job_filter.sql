@@ -1,0 +1,6 @@
+    (%(ids)s::bigint[] IS NULL OR id = ANY(%(ids)s))
+    AND (%(workers)s::text[] IS NULL OR worker = ANY(%(workers)s))
+    AND (%(queues)s::text[] IS NULL OR queue = ANY(%(queues)s))
+    AND (%(states)s::oban_job_state[] IS NULL OR state = ANY(%(states)s::oban_job_state[]))
+    AND (%(args)s::jsonb IS NULL OR args @> %(args)s)
+    AND (%(meta)s::jsonb IS NULL OR meta @> %(meta)s)
