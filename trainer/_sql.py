@@ -6,7 +6,6 @@ Print any of them from a notebook: `print(trainer.sql("insert_unique"))`.
 from functools import cache
 from importlib.resources import files
 
-
 INCLUDE = "-- include: "
 
 

@@ -122,7 +122,7 @@ def resolve_worker(name: str, known: Mapping[str, type[Worker]]) -> type[Worker]
     try:
         module = sys.modules["__main__"] if not module_name else importlib.import_module(
             module_name)
-        found = module
+        found: Any = module
         for part in attribute.split("."):
             found = getattr(found, part)
     except (ImportError, AttributeError, KeyError):
