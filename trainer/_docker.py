@@ -31,13 +31,13 @@ def docker_host() -> str:
     return os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock"
 
 
-def ping(timeout: float = 2.0) -> str | None:
+def ping(timeout: float = 2.0, host: str | None = None) -> str | None:
     """None when the daemon answers `GET /_ping` in time; otherwise why it did not.
 
     testcontainers would wait up to a minute on a daemon that accepts connections but
     never answers, and its own error is hard to read, so we ask first, briefly.
     """
-    host = docker_host()
+    host = host or docker_host()
     parsed = urlparse(host)
     try:
         conn: http.client.HTTPConnection
@@ -69,9 +69,9 @@ class DockerServer:
     password: str
     dbname: str
 
-    @property
-    def host(self) -> str:
-        return str(self.container.get_container_host_ip())
+    # The port is published on the loopback address only, so that is where to connect
+    # (testcontainers would offer the bridge gateway when it guesses it runs in a container).
+    host = "127.0.0.1"
 
     @property
     def port(self) -> int:
@@ -86,15 +86,17 @@ class DockerServer:
         # The Ryuk reaper needs its own image; we clean up after ourselves instead
         # (stop at exit, and a sweep of containers whose owner process is gone).
         os.environ.setdefault("TESTCONTAINERS_RYUK_DISABLED", "true")
-        from testcontainers.postgres import PostgresContainer
+        from testcontainers.community.postgres import PostgresContainer
 
         sweep_orphans()
-        password = secrets.token_urlsafe(18)  # never the library's default "test"
+        # Never the library's default password "test"; hex needs no escaping in a URL.
+        password = secrets.token_hex(16)
         container = PostgresContainer(
             image, username="trainer", password=password, dbname=dbname, driver=None
         )
-        # Publish on 127.0.0.1 only: the library's default is every interface.
-        container.with_bind_ports(5432, ("127.0.0.1", None))  # type: ignore[arg-type]
+        # Publish on 127.0.0.1 only, on a free port: the library's default is every
+        # interface. This is docker-py's (host_ip, host_port) form.
+        container.ports["5432"] = ("127.0.0.1", None)
         container.with_kwargs(labels={OWNER_LABEL: _owner_id()})
         try:
             container.start()
