@@ -96,7 +96,7 @@ class DockerServer:
         )
         # Publish on 127.0.0.1 only, on a free port: the library's default is every
         # interface. This is docker-py's (host_ip, host_port) form.
-        container.ports["5432"] = ("127.0.0.1", None)
+        container.ports["5432"] = ("127.0.0.1", None)  # type: ignore[assignment]
         container.with_kwargs(labels={OWNER_LABEL: _owner_id()})
         try:
             container.start()
