@@ -11,6 +11,7 @@ class YourTurn(TrainerError, NotImplementedError):
 
 def your_turn(what: str = "") -> None:
     """Stand-in for code the learner writes. Always raises YourTurn."""
+    __tracebackhide__ = True  # pytest: show the learner's line, not this one
     task = f" {what.strip()}" if what.strip() else ""
     raise YourTurn(
         f"Your turn!{task} Replace the `your_turn(...)` line with your code, then run the "

@@ -127,7 +127,7 @@ class Oban:
 
     # -- running -----------------------------------------------------------------------
 
-    def drain_queue(self, *, queue: str, with_limit: int | None = None,
+    def drain_queue(self, *, queue: str | None = None, with_limit: int | None = None,
                     with_recursion: bool = False, with_safety: bool = True,
                     with_scheduled: bool | datetime = False) -> DrainResult:
         """Run the queue's available jobs here and now, one after another, as production
@@ -138,6 +138,9 @@ class Oban:
         exception in a job is raised here, after being recorded. with_scheduled: first
         make scheduled and retryable jobs available (all, or those due by a datetime).
         """
+        if queue is None:
+            raise opts.bad("queue", queue, "a queue name, which drain_queue requires, "
+                           "e.g. drain_queue(queue='default')")
         opts.check_queue(queue)
         if with_limit is not None and (not isinstance(with_limit, int)
                                        or isinstance(with_limit, bool) or with_limit < 1):
@@ -301,9 +304,10 @@ def classify(worker: str, returned: Any) -> _Outcome:
         return _Outcome("discard", error=f"{worker} discarded with {returned!r}")
     if isinstance(returned, Snooze):
         seconds = returned.seconds
-        if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 0:
+        if (isinstance(seconds, bool) or not isinstance(seconds, int)
+                or not 0 <= seconds <= opts.MAX_SECONDS):
             return _Outcome("failure", error=f"{worker} returned {returned!r}: Snooze takes "
-                            "a whole number of seconds, 0 or more")
+                            f"a whole number of seconds, 0 or more ({opts.MAX_SPAN})")
         return _Outcome("snoozed", snooze_seconds=seconds)
     return _Outcome("success")
 

@@ -7,6 +7,7 @@ at class definition for worker options and at `new()` for job options.
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -41,6 +42,9 @@ REPLACE_FIELDS = ("args", "max_attempts", "meta", "priority", "queue", "schedule
                   "worker")
 STATE_NAMES = tuple(state.value for state in ALL_STATES)
 DEFAULT_UNIQUE_PERIOD = 60
+# Python's datetime spans years 1..9999: a longer span would overflow when added to now.
+MAX_SECONDS = 1000 * 365 * 24 * 3600
+MAX_SPAN = "at most 1000 years"
 
 
 def bad(option: str, value: Any, allowed: str) -> OptionError:
@@ -61,9 +65,19 @@ def _is_int(value: Any) -> bool:
 
 # -- plain options ------------------------------------------------------------------------
 
+def _storable(text: str) -> bool:
+    """PostgreSQL text holds no NUL character and only valid UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return False
+    return "\x00" not in text
+
+
 def check_queue(value: Any) -> str:
-    if not isinstance(value, str) or not 0 < len(value) < 128:
-        raise bad("queue", value, "a non-empty string of at most 127 characters")
+    if not isinstance(value, str) or not 0 < len(value) < 128 or not _storable(value):
+        raise bad("queue", value, "a non-empty string of at most 127 characters "
+                  "(no NUL, valid UTF-8)")
     return value
 
 
@@ -85,8 +99,8 @@ def check_tags(value: Any) -> tuple[str, ...]:
         raise bad("tags", value, "a list of strings, e.g. ['refunds', 'payments']")
     tags: list[str] = []
     for tag in value:
-        if not isinstance(tag, str):
-            raise bad("tags", value, f"a list of strings; {tag!r} is not a string")
+        if not isinstance(tag, str) or not _storable(tag):
+            raise bad("tags", value, f"a list of strings; {tag!r} is not a storable string")
         normal = tag.strip().lower()
         if normal and normal not in tags:
             tags.append(normal)
@@ -106,11 +120,13 @@ def seconds_of(option: str, value: Any, *, allow_negative: bool) -> float:
     if isinstance(value, timedelta):
         seconds = value.total_seconds()
     elif _is_int(value):
-        seconds = float(value)
+        seconds = float(value) if abs(value) <= MAX_SECONDS else math.inf
     else:
         raise bad(option, value, "a whole number of seconds or a timedelta")
     if seconds < 0 and not allow_negative:
         raise bad(option, value, "zero or more seconds")
+    if abs(seconds) > MAX_SECONDS:
+        raise bad(option, value, f"a whole number of seconds or a timedelta, {MAX_SPAN}")
     return seconds
 
 
@@ -119,7 +135,10 @@ def check_scheduled_at(value: Any) -> datetime:
     if not isinstance(value, datetime):
         raise bad("scheduled_at", value, "a datetime (naive means UTC)")
     if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
+        try:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        except OverflowError:
+            raise bad("scheduled_at", value, "a datetime within years 1..9999 in UTC") from None
     return value
 
 
@@ -197,16 +216,17 @@ def _unique_keys(value: Any, fields: tuple[str, ...]) -> tuple[str, ...] | None:
 
 
 def _unique_period(value: Any) -> float | None:
-    allowed = "a positive whole number of seconds, a positive timedelta, or INFINITY"
+    allowed = (f"a positive whole number of seconds or a positive timedelta ({MAX_SPAN}), "
+               "or INFINITY")
     if value is INFINITY or value == "infinity":
         return None
     if isinstance(value, timedelta):
         seconds = value.total_seconds()
     elif _is_int(value):
-        seconds = float(value)
+        seconds = float(value) if abs(value) <= MAX_SECONDS else math.inf
     else:
         raise bad("unique period", value, allowed)
-    if seconds <= 0:
+    if not 0 < seconds <= MAX_SECONDS:
         raise bad("unique period", value, allowed)
     return seconds
 

@@ -63,7 +63,7 @@ def _check(value: Any, name: str, path: str, depth: int) -> None:
         "Decimal": "use a string or an int of cents",
     }.get(type(value).__name__, "use None, a bool, int, float, str, list or dict")
     raise ArgumentError(
-        f"{name} holds a {type(value).__name__} at {path}, which JSON cannot store "
+        f"{name} holds a {type(value).__name__} at {path} ({value!r:.80}), which JSON cannot store "
         f"unchanged; {hint}"
     )
 

@@ -79,7 +79,10 @@ def build_job(worker: type[Worker], args: Mapping[str, Any] | None,
         if name not in opts.JOB_OPTIONS:
             raise opts.unknown_option(name, opts.JOB_OPTIONS, "job")
     if "schedule_in" in options and "scheduled_at" in options:
-        raise OptionError("give either schedule_in or scheduled_at, not both")
+        raise OptionError(
+            f"schedule_in={options['schedule_in']!r} and scheduled_at="
+            f"{options['scheduled_at']!r} are not allowed together: give one of them"
+        )
 
     base = worker.worker_options
     merged = {**base, **options}

@@ -1,1 +1,2 @@
-UPDATE oban_jobs SET state = 'completed', completed_at = %(now)s WHERE id = %(id)s
+UPDATE oban_jobs SET state = 'completed', completed_at = %(now)s
+WHERE id = %(id)s AND state = 'executing'  -- not if cancelled meanwhile

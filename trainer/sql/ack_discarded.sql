@@ -1,3 +1,3 @@
 UPDATE oban_jobs SET state = 'discarded', discarded_at = %(now)s,
     errors = array_append(errors, %(error)s::jsonb)
-WHERE id = %(id)s
+WHERE id = %(id)s AND state = 'executing'  -- not if cancelled meanwhile

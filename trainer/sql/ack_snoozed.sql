@@ -3,4 +3,4 @@ UPDATE oban_jobs SET state = 'scheduled', scheduled_at = %(scheduled_at)s,
     attempt = attempt - 1,
     meta = jsonb_set(coalesce(meta, '{}'), '{snoozed}',
                      to_jsonb(coalesce((meta ->> 'snoozed')::integer, 0) + 1))
-WHERE id = %(id)s
+WHERE id = %(id)s AND state = 'executing'  -- not if cancelled meanwhile

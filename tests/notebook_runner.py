@@ -1,0 +1,79 @@
+"""Run notebooks headless, as a learner's fresh kernel would, and read what cells printed."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+from tests.conftest import ROOT
+
+SOLUTIONS = ROOT / "solutions" / "04_refunding_an_order.ipynb"
+EXERCISES = ROOT / "exercises" / "04_refunding_an_order.ipynb"
+
+
+@dataclass
+class CellRun:
+    source: str
+    text: str       # everything the cell printed or displayed
+    error: str      # "" when the cell raised nothing
+
+    @property
+    def kind(self) -> str:
+        if self.source.startswith("%%ipytest"):
+            return "test"
+        if self.source.startswith("check("):
+            return "check"
+        return "code"
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+def outputs_of(cell: nbformat.NotebookNode) -> CellRun:
+    text, error = [], ""
+    for output in cell.get("outputs", []):
+        if output.output_type == "stream":
+            text.append(output.text)
+        elif output.output_type == "error":
+            error = f"{output.ename}: {output.evalue}"
+        else:
+            text.append(output.get("data", {}).get("text/plain", ""))
+    return CellRun(cell.source, "".join(text), error)
+
+
+def run(notebook: nbformat.NotebookNode, timeout: int = 120) -> list[CellRun]:
+    """Execute every code cell in a fresh kernel, carrying on past errors."""
+    notebook = copy.deepcopy(notebook)
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                            allow_errors=True,
+                            resources={"metadata": {"path": str(ROOT / "exercises")}})
+    client.execute()
+    return [outputs_of(cell) for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def replace_code(notebook: nbformat.NotebookNode, replacements: list[str | None]
+                 ) -> nbformat.NotebookNode:
+    """The notebook with its stubbed code cells (those calling your_turn), in order,
+    replaced by the given sources; None keeps a cell as it is."""
+    notebook = copy.deepcopy(notebook)
+    stubbed = [c for c in notebook.cells if c.cell_type == "code" and "your_turn(" in c.source]
+    assert len(stubbed) == len(replacements), (len(stubbed), len(replacements))
+    for cell, source in zip(stubbed, replacements, strict=True):
+        if source is not None:
+            cell.source = source
+    return notebook
+
+
+def until_check(notebook: nbformat.NotebookNode, step: str) -> nbformat.NotebookNode:
+    """The notebook cut just after the cell `check("step")`."""
+    notebook = copy.deepcopy(notebook)
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type == "code" and cell.source.strip() == f'check("{step}")':
+            notebook.cells = notebook.cells[: index + 1]
+            return notebook
+    raise AssertionError(f"no check cell for {step!r}")

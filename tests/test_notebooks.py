@@ -1,0 +1,118 @@
+"""The lesson notebooks: clean, in sync, and working from top to bottom in a fresh kernel."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from tests.notebook_runner import EXERCISES, SOLUTIONS, read, run
+from trainer import authoring
+from trainer.errors import ArgumentError
+
+
+@pytest.mark.parametrize("path", [SOLUTIONS, EXERCISES], ids=["solutions", "exercises"])
+def test_committed_notebooks_have_no_outputs(path):
+    for cell in read(path).cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, cell.source[:60]
+
+
+def test_exercises_are_generated_from_the_solutions():
+    assert authoring.stale() == [], "run `make exercises` and commit the result"
+
+
+def test_first_cell_is_one_short_line():
+    first = next(c for c in read(EXERCISES).cells if c.cell_type == "code")
+    assert first.source == "from trainer.lesson import *"
+
+
+def test_stub_markers_become_stubs():
+    source = "\n".join([
+        "class A(Worker, max_attempts=1):  # STUB: class A(Worker):",
+        "    def perform(self, job):",
+        "        # BEGIN SOLUTION: do the thing.",
+        "        return 1",
+        "        # END SOLUTION",
+        "x = 1",
+    ])
+    assert authoring.stub_source(source) == "\n".join([
+        "class A(Worker):",
+        "    def perform(self, job):",
+        '        your_turn("do the thing.")',
+        "x = 1",
+    ])
+
+
+@pytest.mark.parametrize("source, problem", [
+    ("# BEGIN SOLUTION\nx = 1", "without an END"),
+    ("x = 1\n# END SOLUTION", "END SOLUTION without a BEGIN"),
+    ("# BEGIN SOLUTION\n# BEGIN SOLUTION\n# END SOLUTION", "inside another"),
+])
+def test_unbalanced_markers_are_refused(source, problem):
+    with pytest.raises(ArgumentError, match=problem):
+        authoring.stub_source(source)
+
+
+def test_no_solution_code_leaks_into_the_exercises():
+    exercises = "".join(c.source for c in read(EXERCISES).cells if c.cell_type == "code")
+    for leaked in ("refund_order(order, job.args", '"states": Job.states()', "max_attempts=1",
+                   "BEGIN SOLUTION", "STUB:"):
+        assert leaked not in exercises
+
+
+def _assert_solutions_pass(cells):
+    for cell in cells:
+        assert not cell.error, f"{cell.source[:60]!r} raised {cell.error}\n{cell.text}"
+        if cell.kind == "test":
+            assert " passed" in cell.text and "failed" not in cell.text, cell.text
+        if cell.kind == "check":
+            assert "✗" not in cell.text and "checks pass. Well done!" in cell.text, cell.text
+
+
+def test_solutions_run_top_to_bottom_with_every_test_and_check_passing():
+    cells = run(read(SOLUTIONS))
+    assert "ready (embedded" in cells[0].text
+    assert sum(c.kind == "test" for c in cells) == 6
+    assert sum(c.kind == "check" for c in cells) == 6
+    _assert_solutions_pass(cells)
+
+
+def _assert_exercises_wait_for_the_learner(cells):
+    for cell in cells:
+        if cell.kind == "test":
+            assert cell.error, f"a test cell passed on the stubs: {cell.source[:80]!r}"
+            assert "Your turn!" in cell.text, cell.text
+            assert " passed" not in cell.text, cell.text
+        elif cell.kind == "check":
+            assert not cell.error, cell.error
+            assert "✗" in cell.text, cell.text
+        else:
+            assert not cell.error, f"set-up cell {cell.source[:60]!r} raised {cell.error}"
+
+
+def test_exercises_run_set_up_cleanly_and_every_test_cell_asks_for_your_turn():
+    _assert_exercises_wait_for_the_learner(run(read(EXERCISES)))
+
+
+def test_running_every_cell_twice_in_one_kernel_is_safe():
+    notebook = read(SOLUTIONS)
+    twice = read(SOLUTIONS)
+    twice.cells = notebook.cells + notebook.cells
+    _assert_solutions_pass(run(twice))
+
+
+def test_exercises_and_solutions_run_at_the_same_time():
+    results: dict[str, list] = {}
+
+    def execute(name, path):
+        results[name] = run(read(path))
+
+    threads = [threading.Thread(target=execute, args=(name, path))
+               for name, path in (("solutions", SOLUTIONS), ("exercises", EXERCISES))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    _assert_solutions_pass(results["solutions"])
+    _assert_exercises_wait_for_the_learner(results["exercises"])

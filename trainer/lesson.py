@@ -1,0 +1,48 @@
+"""Everything the refund lesson uses, in one line: `from trainer.lesson import *`.
+
+Importing this module starts PostgreSQL (or reuses this kernel's server), brings the
+schema up to date, makes `%%ipytest` cells run their tests with the trainer's fixtures,
+and prints one line saying which database is in use.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from trainer.bootstrap import prepare
+from trainer.checks import check
+from trainer.chow_mojo import Order, RefundError, get_order, refund_order
+from trainer.jobs import INFINITY, Cancel, Discard, Error, Job, JobState, Oban, Snooze, Worker
+from trainer.repo import Repo, utcnow
+from trainer.stubs import YourTurn, your_turn
+from trainer.testing import ANY, all_enqueued, assert_enqueued, perform_job, refute_enqueued
+
+__all__ = [
+    "ANY", "INFINITY", "Cancel", "Discard", "Error", "Job", "JobState", "Oban", "Order",
+    "RefundError", "Repo", "Snooze", "Worker", "YourTurn", "all_enqueued", "assert_enqueued",
+    "check", "datetime", "get_order", "perform_job", "refund_order", "refute_enqueued",
+    "timedelta", "utcnow", "your_turn",
+]
+
+
+def _configure_ipytest() -> None:
+    """Let `%%ipytest` cells run, and make a cell with a failing test raise, so that
+    "Run All" and headless runs stop where something is wrong."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    if get_ipython() is None:
+        return
+    import ipytest
+
+    ipytest.autoconfig(
+        raise_on_error=True,
+        addopts=["-q", "-p", "no:cacheprovider", "--color=no", "--tb=short"],
+        coverage=False,
+    )
+
+
+_database = prepare()
+_configure_ipytest()
+print(_database.status_line())
