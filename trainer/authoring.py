@@ -18,7 +18,6 @@ Both notebooks are written without outputs or execution counts.
 from __future__ import annotations
 
 import copy
-import json
 import sys
 from pathlib import Path
 
@@ -42,7 +41,7 @@ def stub_source(source: str, where: str = "cell") -> str:
                 raise ArgumentError(f"{where}, line {number}: BEGIN SOLUTION inside another")
             indent = line[: len(line) - len(line.lstrip())]
             task = stripped[len(BEGIN):].lstrip(":").strip()
-            out.append(f"{indent}your_turn({json.dumps(task)})" if task else
+            out.append(f"{indent}your_turn({task!r})" if task else
                        f"{indent}your_turn()")
             inside = task
         elif stripped.startswith(END):
