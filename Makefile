@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 lab: $(STAMP)  ## open JupyterLab on the exercises
-	$(BIN)/jupyter lab --notebook-dir=exercises
+	$(BIN)/jupyter lab --notebook-dir=exercises $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 test: $(STAMP) lint  ## lint, type-check and run the whole test suite
 	$(BIN)/python -m pytest
