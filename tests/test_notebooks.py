@@ -39,7 +39,7 @@ def test_stub_markers_become_stubs():
     assert authoring.stub_source(source) == "\n".join([
         "class A(Worker):",
         "    def perform(self, job):",
-        '        your_turn("do the thing.")',
+        "        your_turn('do the thing.')",
         "x = 1",
     ])
 

@@ -64,7 +64,7 @@ BEGIN
       AND (period_start IS NULL
            OR CASE WHEN unique_timestamp = 'scheduled_at' THEN j.scheduled_at
                    ELSE j.inserted_at END >= period_start)
-    ORDER BY j.id DESC
+    ORDER BY j.id  -- the oldest duplicate
     LIMIT 1;
 
     IF job.id IS NULL THEN
