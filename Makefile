@@ -28,7 +28,7 @@ test-long: $(STAMP)  ## the long variants (full 30 s load run and friends)
 	$(BIN)/python -m pytest -m slow --run-slow
 
 lint: $(STAMP)  ## ruff and mypy
-	$(BIN)/ruff check trainer tests benchmarks
+	$(BIN)/ruff check trainer tests $(wildcard benchmarks)
 	$(BIN)/mypy
 
 bench: $(STAMP)  ## every benchmark, one table
