@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from jupyter_core.utils import ensure_event_loop
 
 from tests.notebook_runner import EXERCISES, SOLUTIONS, read, run
 from trainer import authoring
@@ -106,7 +107,12 @@ def test_exercises_and_solutions_run_at_the_same_time():
     results: dict[str, list] = {}
 
     def execute(name, path):
-        results[name] = run(read(path))
+        try:
+            results[name] = run(read(path))
+        finally:
+            # nbclient made an event loop for this thread; close it, or its sockets are
+            # left for the garbage collector.
+            ensure_event_loop().close()
 
     threads = [threading.Thread(target=execute, args=(name, path))
                for name, path in (("solutions", SOLUTIONS), ("exercises", EXERCISES))]
