@@ -7,7 +7,10 @@ and prints one line saying which database is in use.
 
 from __future__ import annotations
 
+import re
+import time
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from trainer.bootstrap import prepare
 from trainer.checks import check
@@ -43,6 +46,18 @@ def _configure_ipytest() -> None:
     )
 
 
+def _sweep_ipytest_leftovers(folder: Path, older_than: float = 600.0) -> None:
+    """ipytest runs each test cell from an empty file `t_<hex>.py` next to the notebook and
+    removes it afterwards; a kernel killed mid-run leaves it behind. Remove old ones."""
+    now = time.time()
+    for path in folder.glob("t_*.py"):
+        if LEFTOVER.fullmatch(path.name) and path.stat().st_size == 0 \
+                and now - path.stat().st_mtime > older_than:
+            path.unlink(missing_ok=True)
+
+
+LEFTOVER = re.compile(r"t_[0-9a-f]{32}\.py")
+_sweep_ipytest_leftovers(Path.cwd())
 _database = prepare()
 _configure_ipytest()
 print(_database.status_line())
