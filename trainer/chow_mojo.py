@@ -43,6 +43,10 @@ def refund_order(order: Order | None, reason: str) -> None:
     Fails (raises RefundError) for an order whose total is 99, which stands for "the
     payment provider does not know this order"; succeeds for anything else, None included.
     """
+    if order is not None and not isinstance(order, Order):
+        raise ArgumentError(
+            f"refund_order expects an Order (e.g. get_order(id)) or None, got {order!r}"
+        )
     if order is not None and order.total == UNKNOWN_TO_PAYMENT_PROVIDER:
         raise RefundError(f"the payment provider does not know order {order.id} (unknown_order)")
 
@@ -58,22 +62,24 @@ TRAITS: dict[tuple[str, str], dict[str, Any]] = {
 
 def insert(name: str, trait: str | None = None, **fields: Any) -> Any:
     """Create and store a record for a test: `insert("order", "refund_failure")`."""
-    if name not in FACTORIES:
+    if not isinstance(name, str) or name not in FACTORIES:
         raise ArgumentError(f"insert() knows no factory {name!r}; known: {sorted(FACTORIES)}")
     values: dict[str, Any] = {}
     if trait is not None:
+        if not isinstance(trait, str):
+            raise ArgumentError(f"insert({name!r}, trait): the trait is a name such as "
+                                f"'refund_failure', got {trait!r}")
         known = sorted(t for (n, t) in TRAITS if n == name)
         if (name, trait) not in TRAITS:
             raise ArgumentError(f"insert({name!r}, ...) knows no trait {trait!r}; known: {known}")
         values.update(TRAITS[(name, trait)])
     values.update(fields)
     schema = FACTORIES[name]
-    try:
-        record = schema(**values)
-    except TypeError:
-        allowed = [f.name for f in dataclasses.fields(schema) if f.name != "id"]
-        unknown = sorted(set(fields) - set(allowed))
+    allowed = [f.name for f in dataclasses.fields(schema) if f.name != "id"]
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
         raise ArgumentError(
             f"insert({name!r}) got unknown fields {unknown}; allowed: {allowed}"
-        ) from None
-    return Repo.insert(record)
+            + (" (the database gives the id)" if "id" in unknown else "")
+        )
+    return Repo.insert(schema(**values))

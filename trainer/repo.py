@@ -84,6 +84,13 @@ class Repository:
                     "saved; run it again: the next operation reconnects."
                 ) from None
             raise
+        except psycopg.DataError as error:
+            # A value of the wrong type or size reached the server (or psycopg refused to
+            # send it): the caller's mistake, said in the package's own words.
+            raise ArgumentError(
+                f"PostgreSQL refused a value given to this operation: {_first_line(error)}. "
+                "Check the types and sizes of the values you passed."
+            ) from error
 
     @contextmanager
     def transaction(self) -> Iterator[psycopg.Connection]:
@@ -97,13 +104,7 @@ class Repository:
         with self._lock:
             if self._sandbox_active:
                 raise ArgumentError("a sandbox is already open on this Repo; they do not nest")
-            if not self._usable(self._sandbox):
-                self._sandbox = self._open()
-            conn = self._sandbox
-            assert conn is not None
-            # An explicit BEGIN on an autocommit connection: psycopg then turns every
-            # `transaction()` inside the test into a savepoint, never a COMMIT.
-            conn.execute("BEGIN")
+            conn = self._begin_sandbox()
             self._sandbox_active = True
         try:
             yield conn
@@ -114,6 +115,30 @@ class Repository:
                     conn.execute("ROLLBACK")
                 except psycopg.Error:
                     conn.close()  # broken by an outage: the next sandbox reconnects
+
+    def _begin_sandbox(self) -> psycopg.Connection:
+        """BEGIN on the sandbox connection. A connection the server dropped since its
+        last use (a restart between two test cells) is replaced: nothing was lost yet."""
+        for attempt in (1, 2):
+            if not self._usable(self._sandbox):
+                self._sandbox = self._open()
+            conn = self._sandbox
+            assert conn is not None
+            try:
+                # An explicit BEGIN on an autocommit connection: psycopg then turns every
+                # `transaction()` inside the test into a savepoint, never a COMMIT.
+                conn.execute("BEGIN")
+                return conn
+            except psycopg.OperationalError as error:
+                if not (conn.broken or conn.closed):
+                    raise
+                conn.close()
+                if attempt == 2:
+                    raise DatabaseConnectionLost(
+                        "the connection to PostgreSQL was lost while opening the test's "
+                        f"sandbox ({str(error).strip() or type(error).__name__}); run it again"
+                    ) from None
+        raise AssertionError("unreachable")
 
     @property
     def in_sandbox(self) -> bool:
@@ -150,12 +175,14 @@ class Repository:
 
     def query(self, statement: str | sql.Composable, params: Any = None) -> list[dict[str, Any]]:
         """Rows as dicts. Values always go in `params`, never into the SQL text."""
+        _check_statement("query", statement)
         with self.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             cur.execute(statement, params)  # type: ignore[arg-type]
             return cur.fetchall() if cur.description else []
 
     def execute(self, statement: str | sql.Composable, params: Any = None) -> int:
         """Run a statement; return how many rows it touched."""
+        _check_statement("execute", statement)
         with self.connection() as conn, conn.cursor() as cur:
             cur.execute(statement, params)  # type: ignore[arg-type]
             return cur.rowcount
@@ -197,7 +224,27 @@ class Repository:
             sql.SQL(", ").join(map(sql.Identifier, values)),
             sql.SQL(", ").join(sql.Placeholder(name) for name in values),
         )
-        return schema(**self.query(statement, values)[0])
+        try:
+            return schema(**self.query(statement, values)[0])
+        except ArgumentError as error:
+            raise ArgumentError(f"Repo.insert could not store {record!r}: {error}") from error
+
+
+def _check_statement(method: str, statement: object) -> None:
+    if not isinstance(statement, str | bytes | sql.Composable):
+        raise ArgumentError(
+            f"Repo.{method} expects the SQL as a string, with the values apart in params "
+            f"(e.g. Repo.{method}(text, (1,))), got {statement!r}"
+        )
+
+
+def _first_line(error: psycopg.Error) -> str:
+    """PostgreSQL's one-line reason, with its detail: 'invalid input syntax for type json
+    (Token "NaN" is invalid.)'."""
+    primary = error.diag.message_primary if error.diag is not None else None
+    detail = error.diag.message_detail if error.diag is not None else None
+    text = (primary or str(error).strip() or type(error).__name__).splitlines()[0]
+    return f"{text} ({detail.splitlines()[0]})" if detail else text
 
 
 def _check_schema(schema: object) -> None:

@@ -48,6 +48,7 @@ POLL_SECONDS = 0.01
 def all_enqueued(*, delta: float = 1.0, repo: Repository | None = None,
                  **filters: Any) -> list[Job]:
     """Every enqueued job matching the filters, newest first."""
+    _check_seconds("delta", delta)
     wanted = _check_filters(filters)
     return [job for job in _enqueued(repo, wanted) if _matches(job, wanted, delta)]
 
@@ -56,6 +57,7 @@ def assert_enqueued(*, timeout: float | None = None, delta: float = 1.0,
                     repo: Repository | None = None, **filters: Any) -> Job:
     """Fail unless a matching job is enqueued (waiting up to `timeout` seconds for one);
     return the newest match."""
+    _check_seconds("delta", delta)
     wanted = _check_nonempty("assert_enqueued", filters)
     deadline = time.monotonic() + _timeout(timeout)
     while True:
@@ -74,6 +76,7 @@ def assert_enqueued(*, timeout: float | None = None, delta: float = 1.0,
 def refute_enqueued(*, timeout: float | None = None, delta: float = 1.0,
                     repo: Repository | None = None, **filters: Any) -> None:
     """Fail if a matching job is enqueued (now, or at any moment within `timeout` seconds)."""
+    _check_seconds("delta", delta)
     wanted = _check_nonempty("refute_enqueued", filters)
     deadline = time.monotonic() + _timeout(timeout)
     while True:
@@ -135,6 +138,14 @@ def _check_filters(filters: dict[str, Any]) -> dict[str, Any]:
             wanted[name] = _json_normal(wanted[name])
     if "state" in wanted and wanted["state"] not in opts.STATE_NAMES:
         raise opts.bad("state", wanted["state"], f"one of {list(opts.STATE_NAMES)}")
+    for name in ("id", "attempt", "priority", "max_attempts"):
+        if name in wanted and (isinstance(wanted[name], bool)
+                               or not isinstance(wanted[name], int)):
+            raise opts.bad(name, wanted[name], "an integer")
+    if "queue" in wanted:
+        opts.check_queue(wanted["queue"])
+    if "tags" in wanted:
+        wanted["tags"] = opts.check_tags(wanted["tags"])
     for name in TIMESTAMPS:
         if name in wanted:
             when, delta = _with_delta(name, wanted[name])
@@ -155,7 +166,8 @@ def _bad_time(name: str, value: Any) -> datetime:
 def _with_delta(name: str, value: Any) -> tuple[Any, float | None]:
     """`value` or `(value, delta_seconds)`; the delta None means the call's `delta`."""
     if isinstance(value, tuple):
-        if len(value) != 2 or not isinstance(value[1], int | float):
+        if len(value) != 2 or isinstance(value[1], bool) \
+                or not isinstance(value[1], int | float) or not value[1] >= 0:
             raise opts.bad(name, value, "a value, or a pair (value, delta_seconds)")
         base, delta = value
     else:
@@ -171,12 +183,14 @@ def _check_nonempty(helper: str, filters: dict[str, Any]) -> dict[str, Any]:
     return _check_filters(filters)
 
 
+def _check_seconds(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+        raise opts.bad(name, value, "a number of seconds, 0 or more")
+    return float(value)
+
+
 def _timeout(timeout: float | None) -> float:
-    if timeout is None:
-        return 0.0
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout < 0:
-        raise opts.bad("timeout", timeout, "a number of seconds, 0 or more")
-    return float(timeout)
+    return 0.0 if timeout is None else _check_seconds("timeout", timeout)
 
 
 def _enqueued(repo: Repository | None, wanted: dict[str, Any]) -> list[Job]:
