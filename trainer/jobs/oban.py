@@ -27,6 +27,7 @@ from trainer.jobs import options as opts
 from trainer.jobs.job import Job
 from trainer.jobs.results import Cancel, Discard, DrainResult, Error, Snooze
 from trainer.jobs.states import JobState
+from trainer.jobs.values import check_json
 from trainer.jobs.worker import Worker, resolve_worker
 from trainer.repo import Repo, Repository, utcnow
 
@@ -435,6 +436,8 @@ def job_filter_params(filters: dict[str, Any]) -> dict[str, Any]:
         value = filters.get(name)
         if value is not None and not isinstance(value, dict):
             raise opts.bad(name, value, "a dict of the pairs the job's value must contain")
+        if value is not None:
+            check_json(value, name=name)
         json_filters[name] = Jsonb(value) if value is not None else None
     return {"ids": ids, "workers": workers, "queues": queues, "states": states, **json_filters}
 

@@ -51,11 +51,16 @@ def bad(option: str, value: Any, allowed: str) -> OptionError:
     return OptionError(f"{option}={value!r} is not allowed: {allowed}")
 
 
-def unknown_option(name: str, allowed: tuple[str, ...], where: str) -> OptionError:
+_NOT_GIVEN = object()
+
+
+def unknown_option(name: str, allowed: tuple[str, ...], where: str,
+                   value: Any = _NOT_GIVEN) -> OptionError:
     close = difflib.get_close_matches(name, allowed, n=1)
     hint = f" Did you mean {close[0]!r}?" if close else ""
+    given = "" if value is _NOT_GIVEN else f" (given {value!r})"
     return OptionError(
-        f"unknown {where} option {name!r}; allowed: {', '.join(allowed)}.{hint}"
+        f"unknown {where} option {name!r}{given}; allowed: {', '.join(allowed)}.{hint}"
     )
 
 
@@ -170,7 +175,7 @@ def check_unique(value: Any) -> UniqueOptions | None:
         raise bad("unique", value, "a non-empty dict; use unique=True for the defaults")
     for name in value:
         if name not in UNIQUE_OPTIONS:
-            raise unknown_option(str(name), UNIQUE_OPTIONS, "unique")
+            raise unknown_option(str(name), UNIQUE_OPTIONS, "unique", value[name])
     fields = _unique_fields(value.get("fields", UniqueOptions.fields))
     keys = _unique_keys(value.get("keys", None), fields)
     return UniqueOptions(
@@ -296,7 +301,7 @@ def check_worker_options(options: Mapping[str, Any]) -> dict[str, Any]:
     checked: dict[str, Any] = {}
     for name, value in options.items():
         if name not in WORKER_OPTIONS:
-            raise unknown_option(name, WORKER_OPTIONS, "worker")
+            raise unknown_option(name, WORKER_OPTIONS, "worker", value)
         if name == "queue":
             checked[name] = check_queue(value)
         elif name == "max_attempts":

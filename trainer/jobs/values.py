@@ -8,6 +8,7 @@ error instead of being changed silently.
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
 
 from trainer.errors import ArgumentError
@@ -23,7 +24,16 @@ def check_json(value: Any, *, name: str) -> None:
 def _check(value: Any, name: str, path: str, depth: int) -> None:
     if depth > MAX_DEPTH:
         raise ArgumentError(f"{name} is nested deeper than {MAX_DEPTH} levels at {path}")
-    if value is None or isinstance(value, bool | int):
+    if value is None or isinstance(value, bool):
+        return
+    if isinstance(value, int):
+        try:
+            str(value)  # what json.dumps does; Python refuses very long ints
+        except ValueError:
+            raise ArgumentError(
+                f"{name} holds an int of more than {sys.get_int_max_str_digits()} digits at "
+                f"{path}, which JSON cannot write; use a string"
+            ) from None
         return
     if isinstance(value, float):
         if not math.isfinite(value):
@@ -34,6 +44,11 @@ def _check(value: Any, name: str, path: str, depth: int) -> None:
         if value == 0 and math.copysign(1.0, value) < 0:
             raise ArgumentError(
                 f"{name} holds -0.0 at {path}: PostgreSQL would store it as 0.0; use 0.0"
+            )
+        if abs(value) >= 1e16:  # Python writes these as 1e+16: they come back as ints
+            raise ArgumentError(
+                f"{name} holds {value!r} at {path}: PostgreSQL would return it as an int; "
+                "use int(value) or a string"
             )
         return
     if isinstance(value, str):

@@ -77,13 +77,17 @@ def build_job(worker: type[Worker], args: Mapping[str, Any] | None,
     check_json(args, name="args")
     for name in options:
         if name not in opts.JOB_OPTIONS:
-            raise opts.unknown_option(name, opts.JOB_OPTIONS, "job")
+            raise opts.unknown_option(name, opts.JOB_OPTIONS, "job", options[name])
     if "schedule_in" in options and "scheduled_at" in options:
         raise OptionError(
             f"schedule_in={options['schedule_in']!r} and scheduled_at="
             f"{options['scheduled_at']!r} are not allowed together: give one of them"
         )
 
+    name = worker.worker_name()
+    if not 0 < len(name) < 128:  # the table's worker_length check
+        raise opts.bad("worker", name, "a worker name (module.Class) under 128 characters; "
+                       "give the class a shorter name")
     base = worker.worker_options
     merged = {**base, **options}
     if "unique" in options:
@@ -103,7 +107,7 @@ def build_job(worker: type[Worker], args: Mapping[str, Any] | None,
     return Job(
         state=state,
         queue=opts.check_queue(merged.get("queue", "default")),
-        worker=worker.worker_name(),
+        worker=name,
         worker_class=worker,
         args=args,
         meta=opts.check_meta(merged.get("meta", {})),
