@@ -175,9 +175,13 @@ class Oban:
 
     def _run_all(self, jobs: Sequence[Job], with_safety: bool) -> DrainResult:
         counts = DrainResult()
+        workers: dict[str, type[Worker] | LookupError] = {}  # resolved once per pass
         for index, job in enumerate(jobs):
-            outcome = self._execute(job)
-            kind = self._ack(job, outcome)
+            outcome = self._execute(job, workers)
+            kind, statement, params = self._ack(job, outcome)
+            # Each ack is committed before the next job starts: a drain that dies leaves
+            # no finished job looking as if it were still running.
+            self.repo.execute(_sql.load(statement), params)
             setattr(counts, kind, getattr(counts, kind) + 1)
             if outcome.exception is not None and not with_safety:
                 # Stricter than Oban: the jobs not run yet go back, none stays executing.
@@ -187,20 +191,28 @@ class Oban:
                 raise outcome.exception
         return counts
 
-    def _execute(self, job: Job) -> _Outcome:
+    def _execute(self, job: Job,
+                 workers: dict[str, type[Worker] | LookupError] | None = None) -> _Outcome:
+        found = (workers or {}).get(job.worker)
+        if found is None:
+            try:
+                found = resolve_worker(job.worker, self._workers)
+            except LookupError as error:
+                found = error
+            if workers is not None:
+                workers[job.worker] = found
+        if isinstance(found, LookupError):
+            return _Outcome("failure", error=str(found), exception=found)
         try:
-            worker_class = resolve_worker(job.worker, self._workers)
-        except LookupError as error:
-            return _Outcome("failure", error=str(error), exception=error)
-        try:
-            returned = worker_class().perform(job)
+            returned = found().perform(job)
         except Exception as error:  # noqa: BLE001 - any error fails the attempt
             text = "".join(traceback.format_exception(error)).rstrip()
             return _Outcome("failure", error=text, exception=error)
         return classify(job.worker, returned)
 
-    def _ack(self, job: Job, outcome: _Outcome) -> str:
-        """Record the outcome; return the DrainResult key it counts under."""
+    def _ack(self, job: Job, outcome: _Outcome) -> tuple[str, str, dict[str, Any]]:
+        """How to record the outcome: the DrainResult key it counts under, and the ack
+        statement with its parameters."""
         now = utcnow()
         entry = None
         if outcome.error is not None:
@@ -220,8 +232,7 @@ class Oban:
         else:
             params["scheduled_at"] = now + timedelta(seconds=outcome.snooze_seconds)
             statement = "ack_snoozed"
-        self.repo.execute(_sql.load(statement), params)
-        return kind
+        return kind, statement, params
 
     def _backoff(self, job: Job) -> int:
         try:
