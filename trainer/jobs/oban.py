@@ -92,15 +92,9 @@ class Oban:
         now = utcnow()
         with self.repo.transaction() as conn:
             if all(job.unique is None for job in jobs):
-                with conn.cursor(row_factory=dict_row) as cur:
-                    cur.executemany(_sql.load("insert_job"),
-                                    [_row_params(job, now) for job in jobs], returning=True)
-                    rows = []
-                    while True:
-                        rows.extend(cur.fetchall())
-                        if not cur.nextset():
-                            break
-                return [Job.from_row(row) for row in rows]
+                rows = self.repo.query(_sql.load("insert_jobs"),
+                                       {"jobs": Jsonb([_batch_row(job, now) for job in jobs])})
+                return sorted((Job.from_row(row) for row in rows), key=lambda j: j.id or 0)
             # One exclusive lock per unique configuration stands in for one lock per job:
             # a transaction may hold only so many locks.
             for key in sorted({_config_lock_key(job) for job in jobs if job.unique}):
@@ -341,6 +335,16 @@ def _row_params(job: Job, now: datetime) -> dict[str, Any]:
         "args": Jsonb(job.args), "meta": Jsonb(job.meta), "tags": list(job.tags),
         "max_attempts": job.max_attempts, "priority": job.priority,
         "inserted_at": now, "scheduled_at": job.scheduled_at or now,
+    }
+
+
+def _batch_row(job: Job, now: datetime) -> dict[str, Any]:
+    """One element of insert_jobs.sql's JSON array (timestamps as ISO text)."""
+    return {
+        "state": job.state.value, "queue": job.queue, "worker": job.worker,
+        "args": job.args, "meta": job.meta, "tags": list(job.tags),
+        "max_attempts": job.max_attempts, "priority": job.priority,
+        "inserted_at": now.isoformat(), "scheduled_at": (job.scheduled_at or now).isoformat(),
     }
 
 
