@@ -7,6 +7,7 @@ and prints one line saying which database is in use.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from datetime import datetime, timedelta
@@ -39,9 +40,13 @@ def _configure_ipytest() -> None:
         return
     import ipytest
 
+    # Loading every installed pytest plugin takes more than a second on the first test
+    # cell; the lesson needs only the trainer's own.
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     ipytest.autoconfig(
         raise_on_error=True,
-        addopts=["-q", "-p", "no:cacheprovider", "--color=no", "--tb=short"],
+        addopts=["-q", "-p", "no:cacheprovider", "-p", "trainer.plugin", "--color=no",
+                 "--tb=short"],
         coverage=False,
     )
 
