@@ -27,8 +27,8 @@ import psycopg
 
 from trainer.errors import DatabaseUnavailable
 
-SERVICE_USER = "trainer-postgres"
-CLUSTER_LAYOUT = "w1"  # change when initdb's options change: a new template is made  # postgres refuses to run as root
+SERVICE_USER = "trainer-postgres"  # postgres refuses to run as root
+CLUSTER_LAYOUT = "w1"  # change it when initdb's options change: a new template is made
 SERVER_SETTINGS = {
     # A lesson database holds nothing worth a disk flush; these make it several times faster.
     "fsync": "off",
