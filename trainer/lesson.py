@@ -45,8 +45,10 @@ def _configure_ipytest() -> None:
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     ipytest.autoconfig(
         raise_on_error=True,
-        addopts=["-q", "-p", "no:cacheprovider", "-p", "trainer.plugin", "--color=no",
-                 "--tb=short"],
+        # `-c os.devnull`: a learner's cells never pick up the settings of some project's
+        # pytest configuration found above the notebook's folder (this one's included).
+        addopts=["-q", "-c", os.devnull, "-p", "no:cacheprovider", "-p", "trainer.plugin",
+                 "--color=no", "--tb=short"],
         coverage=False,
     )
 

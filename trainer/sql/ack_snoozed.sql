@@ -3,4 +3,6 @@ UPDATE oban_jobs SET state = 'scheduled', scheduled_at = %(scheduled_at)s,
     attempt = attempt - 1,
     meta = jsonb_set(coalesce(meta, '{}'), '{snoozed}',
                      to_jsonb(coalesce((meta ->> 'snoozed')::integer, 0) + 1))
-WHERE id = %(id)s AND state = 'executing'  -- not if cancelled meanwhile
+-- state::text, not state: the row is found by its id (the primary key), never through
+-- an index on state, whatever the table's statistics say.
+WHERE id = %(id)s AND state::text = 'executing'  -- not if cancelled meanwhile
