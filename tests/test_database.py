@@ -19,7 +19,7 @@ import pytest
 
 from tests.conftest import ROOT, clean_env, run_python
 from trainer import database
-from trainer._embedded import EmbeddedServer, runtime_folder
+from trainer._embedded import EmbeddedServer, servers_folder
 from trainer.errors import ConfigurationError
 
 PREPARE = """
@@ -240,4 +240,4 @@ def test_normal_exit_stops_the_server_and_removes_its_folder():
         assert owner.wait(timeout=30) == 0
     assert _wait_gone(info["pid"], timeout=1)
     assert not Path(info["dir"]).exists()
-    assert not list(runtime_folder().glob(f"pg-{owner.pid}-*"))
+    assert not list(servers_folder().glob(f"pg-{owner.pid}-*"))

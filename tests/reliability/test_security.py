@@ -66,6 +66,9 @@ def users_server() -> Iterator[EmbeddedServer]:
     server = EmbeddedServer.start(tcp=True)
     try:
         with psycopg.connect(server.conninfo(), autocommit=True) as conn:
+            # A user's own server: it has never seen the trainer (the embedded template
+            # comes with the trainer's database ready).
+            conn.execute("DROP DATABASE IF EXISTS trainer_lesson")
             conn.execute("CREATE DATABASE shop")
             conn.execute("CREATE TABLE notes (id serial PRIMARY KEY, body text)")
             conn.execute("INSERT INTO notes (body) VALUES ('keep me')")
