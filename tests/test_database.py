@@ -20,6 +20,7 @@ import pytest
 from tests.conftest import ROOT, clean_env, run_python
 from trainer import database
 from trainer._embedded import EmbeddedServer, servers_folder
+from trainer._keeper import is_alive
 from trainer.errors import ConfigurationError
 
 PREPARE = """
@@ -168,17 +169,7 @@ def test_tcp_server_listens_on_loopback_with_a_password(tcp_server):
 
 
 def _wait_gone(pid: int, timeout: float = 20.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        stat = Path(f"/proc/{pid}/stat")
-        if stat.exists() and stat.read_text().rsplit(")", 1)[-1].split()[0] == "Z":
-            return True
-        time.sleep(0.05)
-    return False
+    return _eventually(lambda: not is_alive(pid), timeout)
 
 
 def _eventually(condition, timeout: float = 10.0) -> bool:

@@ -11,11 +11,11 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 from jupyter_client.manager import KernelManager
 
 from tests.conftest import ROOT, clean_env
+from trainer._keeper import is_alive
 
 
 def _free_port() -> int:
@@ -84,15 +84,6 @@ def _execute(client, code: str) -> str:
             return "".join(printed)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    stat = Path(f"/proc/{pid}/stat")
-    return not (stat.exists() and stat.read_text().rsplit(")", 1)[-1].split()[0] == "Z")
-
-
 def test_a_kernel_killed_three_times_leaves_no_server_and_the_lesson_still_works():
     manager = KernelManager(kernel_name="python3")
     manager.start_kernel(env=clean_env(), cwd=str(ROOT / "exercises"))
@@ -114,8 +105,8 @@ def test_a_kernel_killed_three_times_leaves_no_server_and_the_lesson_still_works
             os.kill(manager.provisioner.pid, signal.SIGKILL)  # type: ignore[union-attr]
             manager.restart_kernel(now=True)
         deadline = time.monotonic() + 20
-        while any(_alive(pid) for pid in servers) and time.monotonic() < deadline:
+        while any(is_alive(pid) for pid in servers) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert not [pid for pid in servers if _alive(pid)], "a killed kernel left its server"
+        assert not [pid for pid in servers if is_alive(pid)], "a killed kernel left its server"
     finally:
         manager.shutdown_kernel(now=True)

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import psycopg
 
+from trainer._keeper import stop_server
 from trainer.errors import DatabaseUnavailable
 
 SERVICE_USER = "trainer-postgres"  # postgres refuses to run as root
@@ -245,33 +246,10 @@ def sweep_orphans() -> list[Path]:
             continue
         if owner is None and time.time() - server_dir.stat().st_mtime < 60:
             continue  # being created right now by another process
-        _stop_postmaster(server_dir / "data")
+        stop_server(server_dir / "data")
         shutil.rmtree(server_dir, ignore_errors=True)
         swept.append(server_dir)
     return swept
-
-
-def _postmaster_pid(data_dir: Path) -> int | None:
-    try:
-        return int((data_dir / "postmaster.pid").read_text().split("\n", 1)[0])
-    except (OSError, ValueError):
-        return None
-
-
-def _stop_postmaster(data_dir: Path, timeout: float = 10.0) -> None:
-    pid = _postmaster_pid(data_dir)
-    if pid is None:
-        return
-    for sig in (signal.SIGINT, signal.SIGQUIT, signal.SIGKILL):
-        try:
-            os.kill(pid, sig)
-        except ProcessLookupError:
-            return
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and _process_alive(pid, None):
-            time.sleep(0.01)
-        if not _process_alive(pid, None):
-            return
 
 
 @dataclass

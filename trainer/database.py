@@ -49,9 +49,6 @@ class Database:
         return (f"PostgreSQL {self.server_version} ready ({self.backend}{why}) "
                 f"in {self.seconds:.1f} s")
 
-    def connect(self, **kwargs: object) -> psycopg.Connection:
-        return connect(self.conninfo, **kwargs)
-
 
 _current: Database | None = None
 _owner_pid: int | None = None
