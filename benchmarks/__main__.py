@@ -17,7 +17,7 @@ from typing import Any
 from benchmarks import feedback, queue_latency, ready, throughput
 from benchmarks.settings import Settings
 from benchmarks.table import Row, render
-from trainer._embedded import EmbeddedServer
+from trainer.bootstrap import embedded_server
 
 SECTIONS: dict[str, Callable[[Settings, Any], list[Row]]] = {
     ready.SECTION: ready.run,
@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     began = time.perf_counter()
     rows: list[Row] = []
     failed = False
-    server = EmbeddedServer.start(tcp=True)
+    server = embedded_server(tcp=True)
     try:
         for name, section in SECTIONS.items():
             if args.only and name not in args.only:

@@ -13,8 +13,8 @@ from nbclient import NotebookClient
 from benchmarks.kernels import Kernel, running_kernel
 from benchmarks.settings import ROOT, SOLUTIONS, Settings, child_env
 from benchmarks.table import Row, median, rotated, target
-from trainer import _docker
-from trainer._embedded import EmbeddedServer
+from trainer.db.servers import docker as _docker
+from trainer.db.servers.embedded import EmbeddedServer
 
 SECTION = "feedback"
 

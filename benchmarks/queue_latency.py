@@ -20,9 +20,10 @@ from psycopg.types.json import Jsonb
 from benchmarks.settings import Settings
 from benchmarks.table import Row, median, rotated, target
 from benchmarks.trainer_runner import Noop, UniqueNoop
-from trainer.database import ensure_database
+from trainer.bootstrap import migrate
+from trainer.clock import utcnow
+from trainer.db import Repository, ensure_database
 from trainer.jobs import Oban
-from trainer.repo import Repository, utcnow
 
 SECTION = "job queue"
 DATABASE = "bench_trainer"
@@ -75,7 +76,7 @@ def sample(probe: Probe) -> float:
 def run(settings: Settings, server: Any) -> list[Row]:
     repo = Repository(ensure_database(server.conninfo(), DATABASE))
     try:
-        repo.migrate()
+        migrate(repo)
         repo.execute("CREATE TABLE IF NOT EXISTS bench_floor "
                      "(LIKE oban_jobs INCLUDING DEFAULTS)")
         repo.execute("TRUNCATE oban_jobs, bench_floor RESTART IDENTITY")

@@ -17,8 +17,8 @@ from collections.abc import Callable
 
 from benchmarks.settings import ROOT, Settings, child_env
 from benchmarks.table import Row, median, target
-from trainer import _docker
-from trainer._embedded import EmbeddedServer
+from trainer.db.servers import docker as _docker
+from trainer.db.servers.embedded import EmbeddedServer
 
 SECTION = "database"
 
@@ -33,7 +33,7 @@ print(json.dumps({"seconds": time.perf_counter() - began, "backend": database.ba
 FIRST_QUERY = """
 import time
 from trainer.bootstrap import prepare
-from trainer.repo import Repo
+from trainer.db import Repo
 prepare()
 Repo.query("select 1")
 print(time.monotonic())

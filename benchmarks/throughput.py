@@ -17,7 +17,7 @@ from benchmarks.settings import Settings
 from benchmarks.table import Row, median, rotated, target
 from benchmarks.trainer_runner import TrainerRunner
 from benchmarks.venvs import PEERS, Skipped, ensure_venv
-from trainer.database import ensure_database
+from trainer.db import ensure_database
 from trainer.jobs import INFINITY
 
 SECTION = "throughput"

@@ -9,8 +9,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from trainer.bootstrap import migrate
+from trainer.db import Repository
 from trainer.jobs import INFINITY, Oban, Worker
-from trainer.repo import Repository
 
 
 class Noop(Worker):
@@ -28,7 +29,7 @@ class TrainerRunner:
 
     def __init__(self, conninfo: str) -> None:
         self.repo = Repository(conninfo)
-        self.repo.migrate()
+        migrate(self.repo)
         self.oban = Oban(repo=self.repo)
 
     def run(self, op: str, jobs: int) -> dict[str, Any]:

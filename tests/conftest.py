@@ -12,7 +12,11 @@ from pathlib import Path
 import pytest
 
 from trainer.bootstrap import prepare
-from trainer.repo import Repository
+from trainer.db import Repository
+
+# The trainer's fixtures (repo, insert, oban, the per-test sandbox): loaded here, since
+# the plugin is no entry point that would change every pytest run.
+pytest_plugins = ["trainer.plugin"]
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")

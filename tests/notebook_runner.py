@@ -10,9 +10,18 @@ import nbformat
 from nbclient import NotebookClient
 
 from tests.conftest import ROOT
+from trainer.grading.manifest import Lesson
+from trainer.lessons import all_lessons
 
-SOLUTIONS = ROOT / "solutions" / "04_refunding_an_order.ipynb"
-EXERCISES = ROOT / "exercises" / "04_refunding_an_order.ipynb"
+LESSONS = all_lessons()
+
+
+def solutions(lesson: Lesson) -> Path:
+    return ROOT / lesson.solutions
+
+
+def exercises(lesson: Lesson) -> Path:
+    return ROOT / lesson.exercises
 
 
 @dataclass

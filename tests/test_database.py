@@ -18,9 +18,11 @@ import psycopg
 import pytest
 
 from tests.conftest import ROOT, clean_env, run_python
-from trainer import database
-from trainer._embedded import EmbeddedServer, servers_folder
-from trainer._keeper import is_alive
+from trainer import db as database
+from trainer.bootstrap import embedded_server
+from trainer.db.servers.embedded import EmbeddedServer
+from trainer.db.servers.folders import servers_folder
+from trainer.db.servers.keeper import is_alive
 from trainer.errors import ConfigurationError
 
 PREPARE = """
@@ -135,14 +137,14 @@ def test_url_without_a_url_is_a_configuration_error():
 @pytest.fixture(scope="module")
 def tcp_server():
     """A second server, on 127.0.0.1 with a password: the 'server you already have'."""
-    server = EmbeddedServer.start(tcp=True)
+    server = embedded_server(tcp=True)
     yield server
     server.stop()
 
 
 def test_url_path_uses_the_given_server_in_a_database_of_its_own(tcp_server):
     result = run_python(PREPARE + """
-from trainer.repo import Repo
+from trainer.db import Repo
 print(Repo.query("SELECT current_database() AS db")[0]["db"])
 """, TRAINER_DATABASE_URL=tcp_server.url())
     assert result.returncode == 0, result.stderr

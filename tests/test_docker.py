@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from tests.conftest import IN_CI, ROOT, clean_env, run_python
-from trainer import _docker
+from trainer.db.servers import docker as _docker
 
 pytestmark = pytest.mark.docker
 
@@ -23,7 +23,7 @@ import json
 import docker
 from trainer.bootstrap import prepare
 from trainer.jobs import Oban, Worker
-from trainer.repo import Repo
+from trainer.db import Repo
 
 class Hello(Worker, unique=True):
     def perform(self, job):

@@ -15,7 +15,7 @@ import urllib.request
 from jupyter_client.manager import KernelManager
 
 from tests.conftest import ROOT, clean_env
-from trainer._keeper import is_alive
+from trainer.db.servers.keeper import is_alive
 
 
 def _free_port() -> int:
@@ -94,7 +94,7 @@ def test_a_kernel_killed_three_times_leaves_no_server_and_the_lesson_still_works
             client.start_channels()
             client.wait_for_ready(timeout=60)
             printed = _execute(client, "from trainer.lesson import *\n"
-                                       "import trainer.database as d\n"
+                                       "import trainer.db as d\n"
                                        "print(d.current().server.pid)\n"
                                        "with Repo.sandbox():\n"
                                        "    print(get_order(Repo.insert(Order(total=5)).id))")

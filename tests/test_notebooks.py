@@ -1,4 +1,5 @@
-"""The lesson notebooks: clean, in sync, and working from top to bottom in a fresh kernel."""
+"""The lesson notebooks, every registered lesson: clean, in sync, and working from top to
+bottom in a fresh kernel."""
 
 from __future__ import annotations
 
@@ -7,13 +8,18 @@ import threading
 import pytest
 from jupyter_core.utils import ensure_event_loop
 
-from tests.notebook_runner import EXERCISES, SOLUTIONS, read, run
+from tests.notebook_runner import LESSONS, exercises, read, run, solutions
 from trainer import authoring
 from trainer.errors import ArgumentError
+from trainer.grading.checker import Checker
+
+each_lesson = pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.slug for lesson in LESSONS])
 
 
-@pytest.mark.parametrize("path", [SOLUTIONS, EXERCISES], ids=["solutions", "exercises"])
-def test_committed_notebooks_have_no_outputs(path):
+@each_lesson
+@pytest.mark.parametrize("kind", ["solutions", "exercises"])
+def test_committed_notebooks_have_no_outputs(lesson, kind):
+    path = solutions(lesson) if kind == "solutions" else exercises(lesson)
     for cell in read(path).cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None, cell.source[:60]
@@ -23,9 +29,26 @@ def test_exercises_are_generated_from_the_solutions():
     assert authoring.stale() == [], "run `make exercises` and commit the result"
 
 
-def test_first_cell_is_one_short_line():
-    first = next(c for c in read(EXERCISES).cells if c.cell_type == "code")
-    assert first.source == "from trainer.lesson import *"
+def test_every_registered_lesson_has_its_notebooks():
+    assert [lesson.notebook for lesson in LESSONS] == authoring.notebooks()
+    for lesson in LESSONS:
+        assert solutions(lesson).exists() and exercises(lesson).exists(), lesson.slug
+
+
+@each_lesson
+def test_first_cell_is_one_short_line(lesson):
+    first = next(c for c in read(exercises(lesson)).cells if c.cell_type == "code")
+    assert first.source == lesson.first_cell == "from trainer.lesson import *"
+
+
+@each_lesson
+def test_each_step_has_one_check_cell_in_order_and_it_names_this_lesson(lesson):
+    checks = [c.source.strip() for c in read(solutions(lesson)).cells
+              if c.cell_type == "code" and c.source.startswith("check(")]
+    assert checks == [f'check("{step.name}")' for step in lesson.steps]
+    checker = Checker(LESSONS)
+    for step in lesson.steps:
+        assert checker.find(step.name) == (lesson, step)
 
 
 def test_stub_markers_become_stubs():
@@ -55,11 +78,18 @@ def test_unbalanced_markers_are_refused(source, problem):
         authoring.stub_source(source)
 
 
-def test_no_solution_code_leaks_into_the_exercises():
-    exercises = "".join(c.source for c in read(EXERCISES).cells if c.cell_type == "code")
-    for leaked in ("refund_order(order, job.args", '"states": Job.states()', "max_attempts=1",
-                   "BEGIN SOLUTION", "STUB:"):
-        assert leaked not in exercises
+@each_lesson
+def test_no_solution_code_leaks_into_the_exercises(lesson):
+    exercise = "".join(c.source for c in read(exercises(lesson)).cells if c.cell_type == "code")
+    for leaked in ("BEGIN SOLUTION", "STUB:"):
+        assert leaked not in exercise
+
+
+def test_no_refund_solution_leaks_into_the_refund_exercises():
+    [refunds] = [lesson for lesson in LESSONS if lesson.number == 4]
+    exercise = "".join(c.source for c in read(exercises(refunds)).cells if c.cell_type == "code")
+    for leaked in ("refund_order(order, job.args", '"states": Job.states()', "max_attempts=1"):
+        assert leaked not in exercise
 
 
 def _assert_solutions_pass(cells):
@@ -71,11 +101,12 @@ def _assert_solutions_pass(cells):
             assert "✗" not in cell.text and "checks pass. Well done!" in cell.text, cell.text
 
 
-def test_solutions_run_top_to_bottom_with_every_test_and_check_passing():
-    cells = run(read(SOLUTIONS))
+@each_lesson
+def test_solutions_run_top_to_bottom_with_every_test_and_check_passing(lesson):
+    cells = run(read(solutions(lesson)))
     assert "ready (embedded" in cells[0].text
-    assert sum(c.kind == "test" for c in cells) == 6
-    assert sum(c.kind == "check" for c in cells) == 6
+    assert sum(c.kind == "test" for c in cells) == len(lesson.steps)
+    assert sum(c.kind == "check" for c in cells) == len(lesson.steps)
     _assert_solutions_pass(cells)
 
 
@@ -92,18 +123,21 @@ def _assert_exercises_wait_for_the_learner(cells):
             assert not cell.error, f"set-up cell {cell.source[:60]!r} raised {cell.error}"
 
 
-def test_exercises_run_set_up_cleanly_and_every_test_cell_asks_for_your_turn():
-    _assert_exercises_wait_for_the_learner(run(read(EXERCISES)))
+@each_lesson
+def test_exercises_run_set_up_cleanly_and_every_test_cell_asks_for_your_turn(lesson):
+    _assert_exercises_wait_for_the_learner(run(read(exercises(lesson))))
 
 
-def test_running_every_cell_twice_in_one_kernel_is_safe():
-    notebook = read(SOLUTIONS)
-    twice = read(SOLUTIONS)
+@each_lesson
+def test_running_every_cell_twice_in_one_kernel_is_safe(lesson):
+    notebook = read(solutions(lesson))
+    twice = read(solutions(lesson))
     twice.cells = notebook.cells + notebook.cells
     _assert_solutions_pass(run(twice))
 
 
-def test_exercises_and_solutions_run_at_the_same_time():
+@each_lesson
+def test_exercises_and_solutions_run_at_the_same_time(lesson):
     results: dict[str, list] = {}
 
     def execute(name, path):
@@ -115,7 +149,8 @@ def test_exercises_and_solutions_run_at_the_same_time():
             ensure_event_loop().close()
 
     threads = [threading.Thread(target=execute, args=(name, path))
-               for name, path in (("solutions", SOLUTIONS), ("exercises", EXERCISES))]
+               for name, path in (("solutions", solutions(lesson)),
+                                  ("exercises", exercises(lesson)))]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -128,7 +163,7 @@ def test_old_empty_ipytest_leftovers_are_swept(tmp_path):
     import os
     import time
 
-    from trainer.lesson import _sweep_ipytest_leftovers
+    from trainer.notebook.setup import sweep_ipytest_leftovers
 
     old, fresh, kept = (tmp_path / f"t_{c * 32}.py" for c in "abc")
     for path in (old, fresh, kept):
@@ -140,6 +175,6 @@ def test_old_empty_ipytest_leftovers_are_swept(tmp_path):
     notebook = tmp_path / "t_notes.py"
     notebook.write_text("")
     os.utime(notebook, (hour_ago, hour_ago))
-    _sweep_ipytest_leftovers(tmp_path)
+    sweep_ipytest_leftovers(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [fresh.name, kept.name, notebook.name])

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
+from trainer.clock import utcnow
 from trainer.errors import ArgumentError, OptionError
 from trainer.jobs import Cancel, Snooze, Worker
-from trainer.repo import utcnow
 from trainer.testing import ANY, all_enqueued, assert_enqueued, perform_job, refute_enqueued
 
 

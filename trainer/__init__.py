@@ -1,12 +1,17 @@
 """ChowMojo trainer: learn Oban-style background jobs on a real PostgreSQL.
 
-Start a lesson with `from trainer.lesson import *`. Read any of the package's SQL with
-`trainer.sql("insert_unique")` or `trainer.sql("migrations/0003_oban_insert_unique")`.
+Start a lesson with `from trainer.lesson import *`. Read any of the job engine's SQL with
+`trainer.sql("insert_unique")` or `trainer.sql("migrations/0002_oban_insert_unique")`.
 """
 
 from importlib.metadata import version
 
-from trainer._sql import load as sql
-
 __version__ = version("chowmojo-trainer")
 __all__ = ["__version__", "sql"]
+
+
+def sql(name: str) -> str:
+    """The text of one of the job engine's SQL files, e.g. `sql("fetch_jobs")`."""
+    from trainer.jobs.queries import load  # here: `import trainer` stays light
+
+    return load(name)

@@ -24,9 +24,9 @@ from pathlib import Path
 import nbformat
 
 from trainer.errors import ArgumentError
+from trainer.lessons import all_lessons
 
 ROOT = Path(__file__).resolve().parent.parent
-LESSONS = ("04_refunding_an_order.ipynb",)
 BEGIN, END, STUB = "# BEGIN SOLUTION", "# END SOLUTION", "# STUB:"
 
 
@@ -79,13 +79,18 @@ def exercise_of(solution: nbformat.NotebookNode, name: str) -> nbformat.Notebook
     return clean(exercise)
 
 
+def notebooks() -> list[str]:
+    """The notebook file of every registered lesson."""
+    return [lesson.notebook for lesson in all_lessons()]
+
+
 def render(notebook: nbformat.NotebookNode) -> str:
     return nbformat.writes(notebook) + "\n"
 
 
 def expected_exercises(root: Path = ROOT) -> dict[Path, str]:
     out = {}
-    for name in LESSONS:
+    for name in notebooks():
         solution = nbformat.read(root / "solutions" / name, as_version=4)
         out[root / "exercises" / name] = render(exercise_of(solution, name))
     return out
@@ -93,7 +98,7 @@ def expected_exercises(root: Path = ROOT) -> dict[Path, str]:
 
 def build(root: Path = ROOT) -> list[Path]:
     written = []
-    for name in LESSONS:
+    for name in notebooks():
         source = root / "solutions" / name
         cleaned = render(clean(nbformat.read(source, as_version=4)))
         if source.read_text() != cleaned:

@@ -1,11 +1,13 @@
-"""The pytest plugin (entry point `pytest11`): fixtures for notebooks and tests.
+"""The trainer's pytest plugin: fixtures for lesson cells and for the trainer's own tests.
+
+It is not registered as an entry point, so it changes no other project's test runs: the
+lesson's `%%ipytest` cells load it with `-p trainer.plugin`, and a project's conftest.py
+with `pytest_plugins = ["trainer.plugin"]`.
 
 - Every test runs in a sandbox (one transaction, rolled back at the end) once the
   database is running in this process, so a learner's test needs no set-up code.
   Mark a test `no_sandbox` when it needs committed rows (concurrency tests).
-- `insert`: the test factory, `insert("order", "refund_failure")`.
-- `repo`: the sandboxed Repo.
-- `oban`: a job queue in manual testing mode, bound to the test's sandbox.
+- `repo`, `insert`, `oban`: see `trainer.fixtures`.
 """
 
 from __future__ import annotations
@@ -15,8 +17,11 @@ from typing import Any
 
 import pytest
 
-from trainer import database
-from trainer.repo import Repo, Repository
+from trainer import fixtures
+from trainer.bootstrap import prepare
+from trainer.db import current
+from trainer.db.repo import Repo, Repository
+from trainer.jobs import Oban
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -28,7 +33,7 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(autouse=True)
 def _trainer_sandbox(request: pytest.FixtureRequest) -> Iterator[None]:
     wanted = request.node.get_closest_marker("no_sandbox") is None
-    if wanted and database.current() is not None and not Repo.in_sandbox:
+    if wanted and current() is not None and not Repo.in_sandbox:
         with Repo.sandbox():
             yield
     else:
@@ -38,8 +43,6 @@ def _trainer_sandbox(request: pytest.FixtureRequest) -> Iterator[None]:
 @pytest.fixture
 def repo() -> Iterator[Repository]:
     """The Repo, inside this test's sandbox (starting the database if needed)."""
-    from trainer.bootstrap import prepare
-
     prepare()
     if Repo.in_sandbox:
         yield Repo
@@ -51,15 +54,11 @@ def repo() -> Iterator[Repository]:
 @pytest.fixture
 def insert(repo: Repository) -> Callable[..., Any]:
     """The test factory: `insert("order")`, `insert("order", "refund_failure", notes=...)`."""
-    from trainer.chow_mojo import insert as factory
-
-    return factory
+    return fixtures.insert(repo)
 
 
 @pytest.fixture
-def oban(repo: Repository) -> Any:
+def oban(repo: Repository) -> Oban:
     """An Oban in manual testing mode: jobs are stored in the test's sandbox and run only
     when the test drains a queue."""
-    from trainer.jobs import Oban
-
-    return Oban(testing="manual", repo=repo)
+    return fixtures.oban(repo)

@@ -18,14 +18,17 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from trainer.clock import utcnow
+from trainer.db.repo import Repo
 from trainer.errors import ArgumentError
 from trainer.jobs import options as opts
+from trainer.jobs.executor import classify
 from trainer.jobs.job import Job
-from trainer.jobs.oban import Oban, classify
-from trainer.jobs.results import Snooze
+from trainer.jobs.oban import JobRepo, Oban
+from trainer.jobs.results import Outcome, Snooze
 from trainer.jobs.states import ENQUEUED_STATES, JobState
+from trainer.jobs.validate import bad, seconds_of, unknown_option
 from trainer.jobs.worker import Worker
-from trainer.repo import Repo, Repository, utcnow
 
 __all__ = ["ANY", "all_enqueued", "assert_enqueued", "perform_job", "refute_enqueued"]
 
@@ -45,7 +48,7 @@ FILTERS = ("worker", "args", "meta", *EQUALITY_FIELDS, *TIMESTAMPS, "scheduled_i
 POLL_SECONDS = 0.01
 
 
-def all_enqueued(*, delta: float = 1.0, repo: Repository | None = None,
+def all_enqueued(*, delta: float = 1.0, repo: JobRepo | None = None,
                  **filters: Any) -> list[Job]:
     """Every enqueued job matching the filters, newest first."""
     _check_seconds("delta", delta)
@@ -54,7 +57,7 @@ def all_enqueued(*, delta: float = 1.0, repo: Repository | None = None,
 
 
 def assert_enqueued(*, timeout: float | None = None, delta: float = 1.0,
-                    repo: Repository | None = None, **filters: Any) -> Job:
+                    repo: JobRepo | None = None, **filters: Any) -> Job:
     """Fail unless a matching job is enqueued (waiting up to `timeout` seconds for one);
     return the newest match."""
     _check_seconds("delta", delta)
@@ -74,7 +77,7 @@ def assert_enqueued(*, timeout: float | None = None, delta: float = 1.0,
 
 
 def refute_enqueued(*, timeout: float | None = None, delta: float = 1.0,
-                    repo: Repository | None = None, **filters: Any) -> None:
+                    repo: JobRepo | None = None, **filters: Any) -> None:
     """Fail if a matching job is enqueued (now, or at any moment within `timeout` seconds)."""
     _check_seconds("delta", delta)
     wanted = _check_nonempty("refute_enqueued", filters)
@@ -111,7 +114,7 @@ def perform_job(worker: type[Worker], args: Mapping[str, Any] | None = None,
         state=JobState.EXECUTING, attempt=1, attempted_at=now,
     )
     result = worker().perform(job)
-    if isinstance(result, Snooze) and classify(job.worker, result).kind != "snoozed":
+    if isinstance(result, Snooze) and classify(job.worker, result).outcome is not Outcome.SNOOZED:
         raise AssertionError(
             f"Expected Snooze to carry a whole number of seconds, 0 or more; got {result!r}"
         )
@@ -123,25 +126,25 @@ def perform_job(worker: type[Worker], args: Mapping[str, Any] | None = None,
 def _check_filters(filters: dict[str, Any]) -> dict[str, Any]:
     for name in filters:
         if name not in FILTERS:
-            raise opts.unknown_option(name, FILTERS, "filter")
+            raise unknown_option(name, FILTERS, "filter")
     wanted = dict(filters)
     if "worker" in wanted:
         worker = wanted["worker"]
         if isinstance(worker, type) and issubclass(worker, Worker):
             wanted["worker"] = worker.worker_name()
         elif not isinstance(worker, str):
-            raise opts.bad("worker", worker, "a Worker subclass or a worker name")
+            raise bad("worker", worker, "a Worker subclass or a worker name")
     for name in ("args", "meta"):
         if name in wanted:
             if not isinstance(wanted[name], Mapping):
-                raise opts.bad(name, wanted[name], "a dict of the pairs the job must contain")
+                raise bad(name, wanted[name], "a dict of the pairs the job must contain")
             wanted[name] = _json_normal(wanted[name])
     if "state" in wanted and wanted["state"] not in opts.STATE_NAMES:
-        raise opts.bad("state", wanted["state"], f"one of {list(opts.STATE_NAMES)}")
+        raise bad("state", wanted["state"], f"one of {list(opts.STATE_NAMES)}")
     for name in ("id", "attempt", "priority", "max_attempts"):
         if name in wanted and (isinstance(wanted[name], bool)
                                or not isinstance(wanted[name], int)):
-            raise opts.bad(name, wanted[name], "an integer")
+            raise bad(name, wanted[name], "an integer")
     if "queue" in wanted:
         opts.check_queue(wanted["queue"])
     if "tags" in wanted:
@@ -160,7 +163,7 @@ def _check_filters(filters: dict[str, Any]) -> dict[str, Any]:
 
 
 def _bad_time(name: str, value: Any) -> datetime:
-    raise opts.bad(name, value, "a datetime, or (datetime, delta_seconds)")
+    raise bad(name, value, "a datetime, or (datetime, delta_seconds)")
 
 
 def _with_delta(name: str, value: Any) -> tuple[Any, float | None]:
@@ -168,12 +171,12 @@ def _with_delta(name: str, value: Any) -> tuple[Any, float | None]:
     if isinstance(value, tuple):
         if len(value) != 2 or isinstance(value[1], bool) \
                 or not isinstance(value[1], int | float) or not value[1] >= 0:
-            raise opts.bad(name, value, "a value, or a pair (value, delta_seconds)")
+            raise bad(name, value, "a value, or a pair (value, delta_seconds)")
         base, delta = value
     else:
         base, delta = value, None
     if name == "scheduled_in":
-        return opts.seconds_of("scheduled_in", base, allow_negative=True), delta
+        return seconds_of("scheduled_in", base, allow_negative=True), delta
     return base, delta
 
 
@@ -185,7 +188,7 @@ def _check_nonempty(helper: str, filters: dict[str, Any]) -> dict[str, Any]:
 
 def _check_seconds(name: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
-        raise opts.bad(name, value, "a number of seconds, 0 or more")
+        raise bad(name, value, "a number of seconds, 0 or more")
     return float(value)
 
 
@@ -193,7 +196,7 @@ def _timeout(timeout: float | None) -> float:
     return 0.0 if timeout is None else _check_seconds("timeout", timeout)
 
 
-def _enqueued(repo: Repository | None, wanted: dict[str, Any]) -> list[Job]:
+def _enqueued(repo: JobRepo | None, wanted: dict[str, Any]) -> list[Job]:
     oban = Oban(repo=repo or Repo)
     return oban.list_jobs(
         state=[s.value for s in ENQUEUED_STATES],

@@ -7,8 +7,8 @@ from typing import Any
 
 from psycopg import sql
 
+from trainer.db import Repository
 from trainer.jobs import Job
-from trainer.repo import Repository
 
 TIME_COLUMNS = ("inserted_at", "scheduled_at", "attempted_at")
 

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from trainer.clock import utcnow
 from trainer.jobs import Error, JobState, Worker
 from trainer.jobs.backoff import default_backoff
-from trainer.repo import utcnow
 
 LOWEST, HIGHEST = 0.0, math.nextafter(1.0, 0.0)  # the jitter's range is [0, 1)
 

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from psycopg.types.json import Jsonb
 
+from trainer.db import Repository
 from trainer.jobs import INFINITY, Job, Oban, Worker
-from trainer.repo import Repository
 
 pytestmark = pytest.mark.no_sandbox
 

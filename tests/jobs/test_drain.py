@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from tests.jobs.helpers import count, set_columns, stored
+from trainer.clock import utcnow
 from trainer.jobs import Cancel, Discard, DrainResult, Error, Job, JobState, Oban, Snooze, Worker
-from trainer.repo import utcnow
 
 RAN: list[int] = []
 

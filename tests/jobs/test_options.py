@@ -11,10 +11,10 @@ from typing import Any, NamedTuple
 
 import pytest
 
+from trainer.clock import utcnow
 from trainer.errors import ArgumentError, OptionError, TrainerError
 from trainer.jobs import INFINITY, JobState, Oban, Worker
 from trainer.jobs.options import WORKER_OPTIONS
-from trainer.repo import utcnow
 
 
 class Plain(Worker):

@@ -21,15 +21,9 @@ from hypothesis import strategies as st
 from tests.jobs.helpers import set_columns, stored
 from trainer.errors import ArgumentError, OptionError
 from trainer.jobs import INFINITY, Job, JobState, Worker
-from trainer.jobs.options import (
-    JOB_OPTIONS,
-    REPLACE_FIELDS,
-    STATE_NAMES,
-    UNIQUE_FIELDS,
-    UNIQUE_OPTIONS,
-    WORKER_OPTIONS,
-)
+from trainer.jobs.options import JOB_OPTIONS, STATE_NAMES, WORKER_OPTIONS
 from trainer.jobs.states import UNIQUE_GROUPS
+from trainer.jobs.unique import REPLACE_FIELDS, UNIQUE_FIELDS, UNIQUE_OPTIONS
 
 IN_SANDBOX = settings(max_examples=50, deadline=None, database=None,
                       suppress_health_check=[HealthCheck.function_scoped_fixture])

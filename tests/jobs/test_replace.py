@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from tests.jobs.helpers import count, set_columns, stored
+from trainer.clock import utcnow
 from trainer.jobs import INFINITY, Job, JobState, Worker
-from trainer.repo import utcnow
 
 FOREVER_BY_ID = {"keys": ["id"], "period": INFINITY, "states": "all"}
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 
 from tests.jobs.helpers import backdate, set_columns, stored
+from trainer.clock import utcnow
 from trainer.errors import ArgumentError, OptionError
 from trainer.jobs import Error, Job, JobState, Oban, Snooze, Worker
-from trainer.repo import utcnow
 
 ALL_STATES = [state.value for state in Job.states()]
 FINISHED = ("completed", "discarded", "cancelled")

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 
 from tests.jobs.helpers import backdate, count, set_columns, stored
+from trainer.clock import utcnow
 from trainer.jobs import INFINITY, Job, Worker
 from trainer.jobs.states import UNIQUE_GROUPS
-from trainer.repo import utcnow
 
 
 class Mailer(Worker):

@@ -21,8 +21,8 @@ import time
 
 from tests.reliability.workers import LoadRefunder, SlowRefunder
 from trainer.bootstrap import prepare
+from trainer.db import Repo
 from trainer.jobs import Oban
-from trainer.repo import Repo
 
 
 def say(value: object) -> None:

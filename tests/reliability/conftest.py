@@ -14,9 +14,9 @@ import pytest
 
 from tests.conftest import ROOT, clean_env
 from tests.reliability.workers import INSERT_LOG, RUNS_TABLE
-from trainer._embedded import EmbeddedServer
-from trainer.database import DEFAULT_DATABASE_NAME, ensure_database
-from trainer.repo import Repository
+from trainer.bootstrap import embedded_server, migrate
+from trainer.db import DEFAULT_DATABASE_NAME, Repository, ensure_database
+from trainer.db.servers.embedded import EmbeddedServer
 
 
 @dataclass
@@ -42,11 +42,11 @@ class LessonServer:
 
 @pytest.fixture
 def lesson_server() -> Iterator[LessonServer]:
-    server = EmbeddedServer.start(tcp=True)
+    server = embedded_server(tcp=True)
     repo = None
     try:
         repo = Repository(ensure_database(server.conninfo(), DEFAULT_DATABASE_NAME))
-        repo.migrate()
+        migrate(repo)
         repo.execute(RUNS_TABLE)
         repo.execute(INSERT_LOG)
         yield LessonServer(server=server, repo=repo)

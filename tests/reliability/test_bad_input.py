@@ -22,10 +22,11 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from trainer.chow_mojo import Order, get_order, insert, refund_order
+from trainer.clock import utcnow
+from trainer.course.chowmojo import Order, get_order, insert, refund_order
+from trainer.db import Repo, Repository
 from trainer.errors import ArgumentError, OptionError, TrainerError
 from trainer.jobs import Oban, Worker
-from trainer.repo import Repo, Repository, utcnow
 from trainer.testing import all_enqueued, assert_enqueued, perform_job, refute_enqueued
 
 IN_SANDBOX = settings(max_examples=60, deadline=None, database=None,

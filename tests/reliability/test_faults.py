@@ -21,10 +21,10 @@ import psycopg
 import pytest
 
 from tests.reliability.conftest import LessonServer, read_line, stop
-from trainer import database
+from trainer import db as database
+from trainer.db import Repo
 from trainer.errors import DatabaseConnectionLost, DatabaseUnavailable
 from trainer.jobs import INFINITY, Oban, Worker
-from trainer.repo import Repo
 
 pytestmark = pytest.mark.no_sandbox
 

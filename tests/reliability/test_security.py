@@ -22,8 +22,9 @@ from psycopg import sql
 
 from tests.conftest import ROOT, clean_env, run_python
 from tests.reliability.conftest import LessonServer
-from trainer._embedded import EmbeddedServer
-from trainer.database import DEFAULT_DATABASE_NAME
+from trainer.bootstrap import embedded_server
+from trainer.db import DEFAULT_DATABASE_NAME
+from trainer.db.servers.embedded import EmbeddedServer
 
 
 def _listening(pid: int) -> list[str]:
@@ -63,7 +64,7 @@ def test_a_tcp_server_listens_on_loopback_only_with_a_random_password(
 def users_server() -> Iterator[EmbeddedServer]:
     """A server the user already uses: a `shop` database with customers and orders of its
     own (a table name the trainer uses too), and a table in `postgres`."""
-    server = EmbeddedServer.start(tcp=True)
+    server = embedded_server(tcp=True)
     try:
         with psycopg.connect(server.conninfo(), autocommit=True) as conn:
             # A user's own server: it has never seen the trainer (the embedded template
@@ -121,10 +122,10 @@ def _snapshot(server: EmbeddedServer) -> dict[str, Any]:
 
 LESSON = """
 import json
-from trainer.bootstrap import prepare
-from trainer.chow_mojo import get_order, insert, refund_order
+from trainer.bootstrap import migrate, prepare
+from trainer.course.chowmojo import get_order, insert, refund_order
 from trainer.jobs import INFINITY, Oban, Worker
-from trainer.repo import Repo
+from trainer.db import Repo
 
 prepare()
 
@@ -146,7 +147,7 @@ with Repo.sandbox():
     insert("order")
     oban.insert(Refunder.new({"id": 1, "reason": "in a sandbox"}))
 Repo.execute("TRUNCATE oban_jobs, orders RESTART IDENTITY")
-Repo.migrate()
+migrate(Repo)
 print(json.dumps({"db": Repo.query("SELECT current_database() AS db")[0]["db"],
                   "drained": drained.as_dict(), "retried": retried, "cancelled": cancelled}))
 """

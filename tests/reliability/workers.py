@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 import time
 
-from trainer.chow_mojo import get_order, refund_order
+from trainer.course.chowmojo import get_order, refund_order
+from trainer.db import Repo
 from trainer.jobs import INFINITY, Worker
-from trainer.repo import Repo
 
 RUNS_TABLE = """
 CREATE TABLE IF NOT EXISTS reliability_runs (

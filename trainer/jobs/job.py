@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from trainer.jobs.options import UniqueOptions
 from trainer.jobs.states import ALL_STATES, JobState
+from trainer.jobs.unique import UniqueOptions
 
 COLUMNS = ("id", "state", "queue", "worker", "args", "meta", "tags", "errors", "attempt",
            "max_attempts", "priority", "attempted_by", "inserted_at", "scheduled_at",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from enum import StrEnum
 from typing import Any
 
 
@@ -34,6 +35,16 @@ class Snooze:
     seconds: int
 
 
+class Outcome(StrEnum):
+    """How one attempt ended, as a drain counts it."""
+
+    SUCCESS = "success"
+    FAILURE = "failure"  # retried later: attempts are left
+    DISCARD = "discard"  # given up: no attempt left, or Discard
+    CANCELLED = "cancelled"
+    SNOOZED = "snoozed"
+
+
 @dataclass(slots=True)
 class DrainResult:
     """How many jobs a drain ran, by outcome. Compares equal to a dict of some of its counts."""
@@ -43,6 +54,19 @@ class DrainResult:
     discard: int = 0
     cancelled: int = 0
     snoozed: int = 0
+
+    def record(self, outcome: Outcome) -> None:
+        """Count one more job that ended this way."""
+        if outcome is Outcome.SUCCESS:
+            self.success += 1
+        elif outcome is Outcome.FAILURE:
+            self.failure += 1
+        elif outcome is Outcome.DISCARD:
+            self.discard += 1
+        elif outcome is Outcome.CANCELLED:
+            self.cancelled += 1
+        else:
+            self.snoozed += 1
 
     def as_dict(self) -> dict[str, int]:
         return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -15,12 +15,15 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, ClassVar
 
+from trainer.clock import utcnow
 from trainer.errors import ArgumentError, OptionError
 from trainer.jobs import options as opts
+from trainer.jobs import unique as uniq
+from trainer.jobs.backoff import default_backoff
 from trainer.jobs.job import Job
 from trainer.jobs.states import JobState
+from trainer.jobs.validate import bad, seconds_of, unknown_option
 from trainer.jobs.values import check_json
-from trainer.repo import utcnow
 
 
 class Worker:
@@ -32,12 +35,14 @@ class Worker:
     """
 
     worker_options: ClassVar[dict[str, Any]] = {}
+    worker_unique: ClassVar[uniq.UniqueOptions | None] = None  # parsed once, here
 
     def __init_subclass__(cls, **options: Any) -> None:
         super().__init_subclass__()
         checked = opts.check_worker_options(options)
         inherited = dict(getattr(cls, "worker_options", {}))
         cls.worker_options = {**inherited, **checked}
+        cls.worker_unique = uniq.check_unique(cls.worker_options.get("unique"))
 
     @classmethod
     def worker_name(cls) -> str:
@@ -58,8 +63,6 @@ class Worker:
 
     def backoff(self, job: Job) -> int:
         """Seconds before the next attempt after a failure; Oban's formula by default."""
-        from trainer.jobs.backoff import default_backoff
-
         return default_backoff(job.attempt, job.max_attempts)
 
 
@@ -77,7 +80,7 @@ def build_job(worker: type[Worker], args: Mapping[str, Any] | None,
     check_json(args, name="args")
     for name in options:
         if name not in opts.JOB_OPTIONS:
-            raise opts.unknown_option(name, opts.JOB_OPTIONS, "job", options[name])
+            raise unknown_option(name, opts.JOB_OPTIONS, "job", options[name])
     if "schedule_in" in options and "scheduled_at" in options:
         raise OptionError(
             f"schedule_in={options['schedule_in']!r} and scheduled_at="
@@ -86,17 +89,18 @@ def build_job(worker: type[Worker], args: Mapping[str, Any] | None,
 
     name = worker.worker_name()
     if not 0 < len(name) < 128:  # the table's worker_length check
-        raise opts.bad("worker", name, "a worker name (module.Class) under 128 characters; "
+        raise bad("worker", name, "a worker name (module.Class) under 128 characters; "
                        "give the class a shorter name")
     base = worker.worker_options
     merged = {**base, **options}
+    unique = worker.worker_unique
     if "unique" in options:
-        merged["unique"] = opts.merge_unique(base.get("unique"), options["unique"])
+        unique = uniq.check_unique(uniq.merge_unique(base.get("unique"), options["unique"]))
 
     now = utcnow()
     scheduled_at = now
     if "schedule_in" in options:
-        seconds = opts.seconds_of("schedule_in", options["schedule_in"], allow_negative=True)
+        seconds = seconds_of("schedule_in", options["schedule_in"], allow_negative=True)
         scheduled_at = now + timedelta(seconds=seconds)
     elif "scheduled_at" in options:
         scheduled_at = opts.check_scheduled_at(options["scheduled_at"])
@@ -116,8 +120,8 @@ def build_job(worker: type[Worker], args: Mapping[str, Any] | None,
         priority=opts.check_priority(merged.get("priority", 0)),
         inserted_at=now,
         scheduled_at=scheduled_at,
-        unique=opts.check_unique(merged.get("unique")),
-        replace=(opts.check_replace(replace, worker_level=False) if "replace" in options
+        unique=unique,
+        replace=(uniq.check_replace(replace, worker_level=False) if "replace" in options
                  else base.get("replace")),
     )
 

@@ -1,0 +1,162 @@
+"""A learner's way through the exercises: a different but correct solution passes
+everything; broken workers and weak tests each get the cross they deserve."""
+
+from __future__ import annotations
+
+import nbformat
+from nbformat.v4 import new_code_cell
+
+from tests.notebook_runner import exercises, read, replace_code, run
+from trainer.lessons import lesson
+
+EXERCISES = exercises(lesson(4))
+
+PERFORM = '''
+    def perform(self, job):
+        args = job.args
+        result = refund_order(get_order(args["id"]), args["reason"])
+        return result
+'''
+EVERY_STATE = ('["suspended", "scheduled", "available", "executing", "retryable", '
+               '"completed", "discarded", "cancelled"]')
+STEP2 = 'class Refunder(Worker, unique={"keys": ["id"], "period": INFINITY, ' \
+        '"fields": ["worker", "queue", "args"]}):' + PERFORM
+STEP3 = 'class Refunder(Worker, unique={"keys": ["id"], "period": INFINITY}, ' \
+        'max_attempts=1):' + PERFORM
+STEP4 = ('class Refunder(Worker, max_attempts=1, unique={"keys": ["id"], '
+         f'"period": INFINITY, "states": {EVERY_STATE}}}):' + PERFORM)
+STEP6 = ('class Refunder(Worker, max_attempts=1, replace={"scheduled": ["scheduled_at", "args"]},'
+         f' unique={{"keys": ["id"], "period": INFINITY, "states": {EVERY_STATE}}}):\n'
+         '    @classmethod\n'
+         '    def new(cls, args, **options):\n'
+         '        return super().new(args, **{"schedule_in": 600, **options})\n' + PERFORM)
+
+TEST2 = '''%%ipytest
+
+def test_only_one_refund_job_per_order(oban):
+    for reason in ("It was awful", "I said it was awful"):
+        oban.insert(Refunder.new({"id": 7, "reason": reason}))
+    [job] = all_enqueued(worker=Refunder)
+    assert job.args["id"] == 7
+'''
+TEST3 = '''%%ipytest
+
+def test_failed_refund_attempts_are_discarded(oban, insert):
+    order = insert("order", total=99)
+    oban.insert(Refunder.new({"id": order.id, "reason": "Nope"}))
+    result = oban.drain_queue(queue="default")
+    assert (result.discard, result.success, result.failure) == (1, 0, 0)
+'''
+TEST4 = TEST3 + '''    again = oban.insert(Refunder.new({"id": order.id, "reason": "Again"}))
+    assert again.conflict
+    refute_enqueued(worker=Refunder)
+'''
+TEST5 = '''%%ipytest
+
+def test_discarded_refunds_can_be_retried(oban, insert):
+    order = insert("order", total=99)
+    oban.insert(Refunder.new({"id": order.id, "reason": "Down"}))
+    assert oban.drain_queue(queue="default").discard == 1
+    assert oban.retry_all_jobs(worker=Refunder, state="discarded") == 1
+    [job] = oban.list_jobs(worker=Refunder)
+    assert job.state == "available" and job.max_attempts == 2 and job.attempt == 1
+    assert job.errors and job.discarded_at is None
+    assert oban.drain_queue(queue="default").discard == 1
+'''
+TEST6 = '''%%ipytest
+
+def test_refunds_are_debounced(oban):
+    first = oban.insert(Refunder.new({"id": 3, "reason": "Late"}, schedule_in=30))
+    oban.insert(Refunder.new({"id": 3, "reason": "Late and cold"}))
+    job = oban.get_job(first)
+    assert (job.scheduled_at - utcnow()).total_seconds() > 590
+    assert job.args["reason"] == "Late and cold"
+'''
+
+CORRECT = ["class Refunder(Worker):" + PERFORM, STEP2, TEST2, STEP3, TEST3, STEP4, TEST4,
+           TEST5, STEP6, TEST6]
+
+
+def test_a_different_correct_solution_passes_every_test_and_check():
+    cells = run(replace_code(read(EXERCISES), CORRECT))
+    for cell in cells:
+        assert not cell.error, f"{cell.source[:70]!r} raised {cell.error}\n{cell.text}"
+        if cell.kind == "test":
+            assert " passed" in cell.text and "failed" not in cell.text, cell.text
+        if cell.kind == "check":
+            assert "✗" not in cell.text, cell.text
+
+
+# (what the learner wrote, the check to run, the line that must show a cross)
+MISTAKES = [
+    ("class Refunder(Worker):" + PERFORM, "unique_forever",
+     "Two refunds for one order (different reasons) leave one job"),
+    ('class Refunder(Worker, unique={"period": INFINITY}):' + PERFORM, "unique_forever",
+     "Two refunds for one order (different reasons) leave one job"),
+    ('class Refunder(Worker, unique={"keys": ["id"]}):' + PERFORM, "unique_forever",
+     "A refund asked for a year ago still blocks a new one"),
+    (STEP2, "at_most_once", "A failed refund is discarded at once, never retried"),
+    (STEP3, "unique_states", "After a refund is discarded, no second refund can be enqueued"),
+    (STEP4, "debounce", "Every refund is scheduled 10 minutes ahead"),
+    (STEP6.replace('replace={"scheduled": ["scheduled_at", "args"]},', ""), "debounce",
+     "A second request pushes the pending refund 10 minutes out again"),
+    # Weak tests: they pass on a broken Refunder, so they would not catch the bug.
+    (STEP4 + "\n" + TEST2.replace("%%ipytest", "").replace(
+        '("It was awful", "I said it was awful")', '("Same", "Same")'),
+     "unique_forever", "Your test catches a Refunder with uniqueness on every arg"),
+    (STEP4 + "\n" + '''
+def test_only_one_refund_job_per_order(oban):
+    oban.insert(Refunder.new({"id": 7, "reason": "It was awful"}))
+    assert len(all_enqueued(worker=Refunder)) == 1
+''', "unique_forever", "Your test catches a Refunder with no uniqueness at all"),
+    (STEP4 + "\n" + '''
+def test_failed_refund_attempts_are_discarded(oban, insert):
+    order = insert("order", "refund_failure")
+    oban.insert(Refunder.new({"id": order.id, "reason": "Nope"}))
+    assert oban.drain_queue(queue="default").success == 0
+''', "at_most_once", "Your test catches a Refunder with max_attempts 20"),
+    (STEP4 + "\n" + TEST3.replace("%%ipytest", ""), "unique_states",
+     "Your test catches a Refunder with the default unique states"),
+    (STEP4 + "\n" + '''
+def test_discarded_refunds_can_be_retried(oban, insert):
+    order = insert("order", "refund_failure")
+    job = oban.insert(Refunder.new({"id": order.id, "reason": "Down"}))
+    oban.drain_queue(queue="default")
+    oban.retry_job(job)
+    assert oban.get_job(job).discarded_at is None
+''', "retry", "Your test catches a Refunder with max_attempts 20"),
+    (STEP6 + "\n" + '''
+def test_refunds_are_debounced(oban):
+    first = oban.insert(Refunder.new({"id": 3, "reason": "Late"}, schedule_in=30))
+    second = oban.insert(Refunder.new({"id": 3, "reason": "Late and cold"}))
+    assert second.id == first.id
+''', "debounce", "Your test catches a Refunder with no replace"),
+]
+
+
+def test_each_mistake_gets_a_cross_on_the_matching_line():
+    setup = next(c for c in read(EXERCISES).cells if c.cell_type == "code")
+    notebook = nbformat.v4.new_notebook(cells=[setup])
+    for source, step, _ in MISTAKES:
+        notebook.cells.append(new_code_cell(source))
+        notebook.cells.append(new_code_cell(f'check("{step}")'))
+    cells = run(notebook)
+    checks = [cell for cell in cells if cell.kind == "check"]
+    assert len(checks) == len(MISTAKES)
+    for cell, (source, step, line) in zip(checks, MISTAKES, strict=True):
+        assert not cell.error, cell.error
+        crossed = [text.strip() for text in cell.text.splitlines() if text.strip().startswith("✗")]
+        assert any(line in text for text in crossed), (
+            f"check({step!r}) should cross {line!r} for:\n{source}\nbut printed:\n{cell.text}")
+
+
+def test_hints_escalate_and_never_give_the_whole_answer_at_once():
+    setup = next(c for c in read(EXERCISES).cells if c.cell_type == "code")
+    mistake = new_code_cell("class Refunder(Worker):" + PERFORM)
+    checks = [new_code_cell('check("unique_forever")') for _ in range(3)]
+    cells = run(nbformat.v4.new_notebook(cells=[setup, mistake, *checks]))
+    first, second, third = (cell.text for cell in cells[2:])
+    assert "Hint 1:" in first and "Hint 2:" not in first and "bigger hint" in first
+    assert "Hint 2:" in second
+    assert "solutions/04_refunding_an_order.ipynb" in third
+    assert "solutions/" not in first

@@ -1,0 +1,1 @@
+"""The app the lessons are set in."""

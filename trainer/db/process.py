@@ -1,0 +1,47 @@
+"""The database this process uses: one server per process, set once it is started."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from trainer.db.servers import Server
+
+
+@dataclass
+class Database:
+    """The server this process uses, and how it was chosen."""
+
+    backend: str
+    conninfo: str
+    server_version: str
+    reason: str
+    seconds: float
+    server: Server
+
+    def status_line(self) -> str:
+        why = f"; {self.reason}" if self.reason else ""
+        return (f"PostgreSQL {self.server_version} ready ({self.backend}{why}) "
+                f"in {self.seconds:.1f} s")
+
+    def stop(self) -> None:
+        self.server.stop()
+
+    def __repr__(self) -> str:
+        return (f"Database(backend={self.backend!r}, server_version={self.server_version!r}, "
+                f"reason={self.reason!r})")
+
+
+_current: Database | None = None
+_owner_pid: int | None = None
+
+
+def current() -> Database | None:
+    """This process's database; None before it starts (a forked child has none of its own)."""
+    return _current if _owner_pid == os.getpid() else None
+
+
+def set_current(database: Database | None) -> None:
+    global _current, _owner_pid
+    _current = database
+    _owner_pid = os.getpid() if database is not None else None

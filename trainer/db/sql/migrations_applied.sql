@@ -1,0 +1,1 @@
+SELECT version FROM trainer_migrations WHERE component = %(component)s

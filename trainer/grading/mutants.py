@@ -1,0 +1,41 @@
+"""Broken variants of a learner's worker: a test with teeth fails against each of them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from trainer.jobs import Worker
+
+
+@contextmanager
+def swapped(test: Callable[..., Any], name: str, replacement: type) -> Iterator[None]:
+    """Make the learner's test see `replacement` under `name` while it runs."""
+    namespace = test.__globals__
+    original = namespace.get(name)
+    namespace[name] = replacement
+    try:
+        yield
+    finally:
+        namespace[name] = original
+
+
+def variant(worker: type[Worker], **overrides: Any) -> type[Worker]:
+    """The learner's worker with some options changed, under the same name, so jobs it
+    inserts name it exactly as they would name the original."""
+    body = {"__module__": worker.__module__, "__qualname__": worker.__qualname__}
+    return type(worker.__name__, (worker,), body, **overrides)
+
+
+def without_replace(worker: type[Worker]) -> type[Worker]:
+    """The learner's worker, but no job it builds replaces anything on a conflict."""
+    base = variant(worker, replace=None)
+
+    def new(cls: type[Worker], args: Any = None, **options: Any) -> Any:
+        options.pop("replace", None)
+        job = worker.new.__func__(cls, args, **options)  # type: ignore[attr-defined]
+        return job.evolve(replace=None)
+
+    base.new = classmethod(new)  # type: ignore[method-assign, assignment]
+    return base

@@ -1,0 +1,49 @@
+"""Running the learner's code safely, in a transaction that is rolled back."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from trainer.db.repo import Repo
+from trainer.fixtures import PROVIDERS
+from trainer.notebook.stubs import YourTurn
+
+
+@contextmanager
+def scratch() -> Iterator[None]:
+    """A transaction whose every change is rolled back at the end."""
+    if Repo.in_sandbox:
+        with Repo.connection() as conn, conn.transaction(force_rollback=True):
+            yield
+    else:
+        with Repo.sandbox():
+            yield
+
+
+def run_test(test: Callable[..., Any]) -> BaseException | None:
+    """Run a learner's test function in a scratch transaction, with the fixtures the
+    pytest plugin would give it; None when it passes."""
+    wanted = list(inspect.signature(test).parameters)
+    unknown = [name for name in wanted if name not in PROVIDERS]
+    if unknown:
+        return LookupError(f"the test asks for {', '.join(unknown)}, which the checker cannot "
+                           f"give; it can give {', '.join(PROVIDERS)}")
+    try:
+        with scratch():
+            test(**{name: PROVIDERS[name](Repo) for name in wanted})
+    except Exception as error:  # noqa: BLE001 - any failure is the answer we want
+        return error
+    return None
+
+
+def is_stub(error: BaseException | None) -> bool:
+    return isinstance(error, YourTurn)
+
+
+def describe(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    first = text[0] if text else ""
+    return f"{type(error).__name__}: {first}" if first else type(error).__name__

@@ -1,0 +1,133 @@
+"""Running one job and recording how it ended: the job state machine lives here, once.
+
+`perform` runs a worker and says what came of it (a `Result`); `transition` decides the
+job's next state from that; `ack` stores it with one statement (`sql/ack.sql`), and
+`applied` gives the same change to an unstored job (inline testing mode).
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from psycopg.types.json import Jsonb
+
+from trainer.jobs import queries
+from trainer.jobs.job import Job
+from trainer.jobs.results import Cancel, Discard, Error, Outcome, Snooze
+from trainer.jobs.states import JobState
+from trainer.jobs.validate import MAX_SECONDS, MAX_SPAN
+from trainer.jobs.worker import Worker
+
+
+class Executes(Protocol):
+    def execute(self, statement: str, params: Any = None) -> int: ...
+
+
+@dataclass(frozen=True)
+class Result:
+    """What running one job came to, and what to record."""
+
+    outcome: Outcome
+    error: str | None = None
+    snooze_seconds: int = 0
+    exception: BaseException | None = None
+
+
+def perform(job: Job, worker: type[Worker] | LookupError) -> Result:
+    """Run the worker's `perform` on the job; any exception fails the attempt."""
+    if isinstance(worker, LookupError):
+        return Result(Outcome.FAILURE, error=str(worker), exception=worker)
+    try:
+        returned = worker().perform(job)
+    except Exception as error:  # noqa: BLE001 - any error fails the attempt
+        text = "".join(traceback.format_exception(error)).rstrip()
+        return Result(Outcome.FAILURE, error=text, exception=error)
+    return classify(job.worker, returned)
+
+
+def classify(worker: str, returned: Any) -> Result:
+    """What a value returned by `perform` means."""
+    if isinstance(returned, Error):
+        return Result(Outcome.FAILURE, error=f"{worker} failed with {returned!r}")
+    if isinstance(returned, BaseException):
+        return Result(Outcome.FAILURE, error=f"{worker} returned {returned!r}")
+    if isinstance(returned, Cancel):
+        return Result(Outcome.CANCELLED, error=f"{worker} cancelled with {returned!r}")
+    if isinstance(returned, Discard):
+        return Result(Outcome.DISCARD, error=f"{worker} discarded with {returned!r}")
+    if isinstance(returned, Snooze):
+        seconds = returned.seconds
+        if (isinstance(seconds, bool) or not isinstance(seconds, int)
+                or not 0 <= seconds <= MAX_SECONDS):
+            return Result(Outcome.FAILURE, error=f"{worker} returned {returned!r}: Snooze takes "
+                          f"a whole number of seconds, 0 or more ({MAX_SPAN})")
+        return Result(Outcome.SNOOZED, snooze_seconds=seconds)
+    return Result(Outcome.SUCCESS)
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A job's next state after an attempt, and only the columns that state changes."""
+
+    counted_as: Outcome
+    state: JobState
+    scheduled_at: datetime | None = None
+    completed_at: datetime | None = None
+    discarded_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    attempt_change: int = 0
+    error: dict[str, Any] | None = None
+    snoozed: bool = False
+
+
+def transition(job: Job, result: Result, now: datetime,
+               worker: type[Worker] | LookupError) -> Transition:
+    """Oban's rules: success completes; a failure is retried after the backoff while
+    attempts are left, else discarded; a snooze reschedules and gives its attempt back."""
+    error = None if result.error is None else {
+        "attempt": job.attempt, "at": now.isoformat(), "error": result.error}
+    outcome = result.outcome
+    if outcome is Outcome.SUCCESS:
+        return Transition(outcome, JobState.COMPLETED, completed_at=now)
+    if outcome is Outcome.FAILURE and job.attempt < job.max_attempts:
+        backoff = (worker if isinstance(worker, type) else Worker)().backoff(job)
+        return Transition(outcome, JobState.RETRYABLE, error=error,
+                          scheduled_at=now + timedelta(seconds=int(backoff)))
+    if outcome in (Outcome.FAILURE, Outcome.DISCARD):
+        # An exhausted failure counts as a discard.
+        return Transition(Outcome.DISCARD, JobState.DISCARDED, discarded_at=now, error=error)
+    if outcome is Outcome.CANCELLED:
+        return Transition(outcome, JobState.CANCELLED, cancelled_at=now, error=error)
+    return Transition(outcome, JobState.SCHEDULED, attempt_change=-1, snoozed=True,
+                      scheduled_at=now + timedelta(seconds=result.snooze_seconds))
+
+
+def ack(repo: Executes, job: Job, change: Transition) -> None:
+    """Store the transition of a job this runner holds (it must still be executing)."""
+    repo.execute(queries.load("ack"), {
+        "id": job.id, "state": change.state.value, "scheduled_at": change.scheduled_at,
+        "completed_at": change.completed_at, "discarded_at": change.discarded_at,
+        "cancelled_at": change.cancelled_at, "attempt_change": change.attempt_change,
+        "error": Jsonb(change.error) if change.error is not None else None,
+        "snoozed": change.snoozed,
+    })
+
+
+def applied(job: Job, change: Transition) -> Job:
+    """The job as `ack` would leave it, for a job that is not stored."""
+    meta = job.meta
+    if change.snoozed:
+        meta = {**meta, "snoozed": int(meta.get("snoozed", 0)) + 1}
+    return job.evolve(
+        state=change.state,
+        scheduled_at=change.scheduled_at or job.scheduled_at,
+        completed_at=change.completed_at or job.completed_at,
+        discarded_at=change.discarded_at or job.discarded_at,
+        cancelled_at=change.cancelled_at or job.cancelled_at,
+        attempt=job.attempt + change.attempt_change,
+        errors=job.errors + ((change.error,) if change.error is not None else ()),
+        meta=meta,
+    )

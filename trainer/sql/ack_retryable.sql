@@ -1,6 +1,0 @@
--- A failed attempt with attempts left: try again after the backoff.
-UPDATE oban_jobs SET state = 'retryable', scheduled_at = %(scheduled_at)s,
-    errors = array_append(errors, %(error)s::jsonb)
--- state::text, not state: the row is found by its id (the primary key), never through
--- an index on state, whatever the table's statistics say.
-WHERE id = %(id)s AND state::text = 'executing'  -- not if cancelled meanwhile
