@@ -33,6 +33,7 @@ from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
 from trainer.db import process, queries, records
 from trainer.db.connect import CONNECT_TIMEOUT_SECONDS, connect, describe
+from trainer.db.failures import translated
 from trainer.errors import ArgumentError, DatabaseConnectionLost, DatabaseUnavailable
 
 T = TypeVar("T")
@@ -113,18 +114,18 @@ class Repository:
         """
         binding = _bindings.get().get(self, _Binding())
         if binding.held is not None:
-            with _translated(binding.held, self):
+            with translated(binding.held, self._discard_pool):
                 yield binding.held
             return
         sandbox = binding.sandbox or self._allowed.get(threading.current_thread())
         if sandbox is not None:
             with sandbox.lock, self._holding(sandbox.connection, sandbox), \
-                    _translated(sandbox.connection, self):
+                    translated(sandbox.connection, self._discard_pool):
                 yield sandbox.connection
             return
         pool, conn = self._borrow()
         try:
-            with self._holding(conn, None), _translated(conn, self):
+            with self._holding(conn, None), translated(conn, self._discard_pool):
                 yield conn
         finally:
             pool.putconn(conn)  # a pool closed since closes it instead
@@ -270,44 +271,12 @@ class Repository:
         return records.insert(self, record)
 
 
-@contextmanager
-def _translated(conn: psycopg.Connection, repo: Repository) -> Iterator[None]:
-    """psycopg's errors about the connection or a value, in the package's own words."""
-    try:
-        yield
-    except psycopg.OperationalError as error:
-        if conn.broken or conn.closed:
-            repo._discard_pool()  # its other idle connections are as dead as this one
-            raise DatabaseConnectionLost(
-                "the connection to PostgreSQL was lost during this operation "
-                f"({str(error).strip() or type(error).__name__}). Its changes were not "
-                "saved; run it again: the next operation reconnects."
-            ) from None
-        raise
-    except psycopg.DataError as error:
-        # A value of the wrong type or size reached the server (or psycopg refused to
-        # send it): the caller's mistake, said in the package's own words.
-        raise ArgumentError(
-            f"PostgreSQL refused a value given to this operation: {_first_line(error)}. "
-            "Check the types and sizes of the values you passed."
-        ) from error
-
-
 def _check_statement(method: str, statement: object) -> None:
     if not isinstance(statement, str | bytes | sql.Composable):
         raise ArgumentError(
             f"Repo.{method} expects the SQL as a string, with the values apart in params "
             f"(e.g. Repo.{method}(text, (1,))), got {statement!r}"
         )
-
-
-def _first_line(error: psycopg.Error) -> str:
-    """PostgreSQL's one-line reason, with its detail: 'invalid input syntax for type json
-    (Token "NaN" is invalid.)'."""
-    primary = error.diag.message_primary if error.diag is not None else None
-    detail = error.diag.message_detail if error.diag is not None else None
-    text = (primary or str(error).strip() or type(error).__name__).splitlines()[0]
-    return f"{text} ({detail.splitlines()[0]})" if detail else text
 
 
 def _forget_pools_in_child() -> None:

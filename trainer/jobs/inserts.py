@@ -22,7 +22,8 @@ def insert_one(conn: psycopg.Connection, job: Job, now: datetime, *, lock: bool)
         if job.unique is None:
             cur.execute(queries.load("insert_job"), params)
         else:
-            params.update(unique.insert_params(job, now, lock))
+            params.update(unique.insert_params(job.unique, _candidate(job), job.replace, now,
+                                               lock))
             cur.execute(queries.load("insert_unique"), params)
         row = cur.fetchone()
     assert row is not None
@@ -39,9 +40,14 @@ def insert_many(conn: psycopg.Connection, jobs: Sequence[Job], now: datetime) ->
         return sorted((Job.from_row(row) for row in rows), key=lambda j: j.id or 0)
     # One exclusive lock per unique configuration stands in for one lock per job:
     # a transaction may hold only so many locks.
-    for key in sorted({unique.config_lock_key(job) for job in jobs if job.unique}):
+    for key in sorted({unique.config_lock_key(job.unique, job.worker)
+                       for job in jobs if job.unique}):
         conn.execute(queries.load("lock_unique_config"), {"config_lock_key": key})
     return [insert_one(conn, job, now, lock=False) for job in jobs]
+
+
+def _candidate(job: Job) -> unique.Candidate:
+    return unique.Candidate(worker=job.worker, queue=job.queue, args=job.args, meta=job.meta)
 
 
 def _row_params(job: Job, now: datetime) -> dict[str, Any]:

@@ -9,15 +9,12 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from psycopg.types.json import Jsonb
 
 from trainer.jobs.states import ALL_STATES, UNIQUE_GROUPS, JobState
 from trainer.jobs.validate import MAX_SECONDS, MAX_SPAN, bad, is_int, unknown_option
-
-if TYPE_CHECKING:
-    from trainer.jobs.job import Job
 
 
 class _Infinity:
@@ -194,17 +191,27 @@ def _replace_fields(option: str, value: Any) -> tuple[str, ...]:
 
 # -- what a unique insert sends: the match, the period, and its advisory locks -----------
 
-def insert_params(job: Job, now: datetime, lock: bool) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Candidate:
+    """What a unique insert compares: the job's worker, queue, args and meta."""
+
+    worker: str
+    queue: str
+    args: dict[str, Any]
+    meta: dict[str, Any]
+
+
+def insert_params(unique: UniqueOptions, job: Candidate,
+                  replace: Mapping[JobState, tuple[str, ...]] | None, now: datetime,
+                  lock: bool) -> dict[str, Any]:
     """The unique parameters of insert_unique.sql for one job."""
-    unique = job.unique
-    assert unique is not None
-    replace = {state.value: list(fields) for state, fields in (job.replace or {}).items()}
+    replaced = {state.value: list(fields) for state, fields in (replace or {}).items()}
     period_start = None if unique.period is None else now - timedelta(seconds=unique.period)
     return {
         # NULL keys take no lock (the lock functions are strict): insert_all holds the
         # configuration's exclusive lock already.
-        "lock_key": value_lock_key(job) if lock else None,
-        "config_lock_key": config_lock_key(job) if lock else None,
+        "lock_key": value_lock_key(unique, job) if lock else None,
+        "config_lock_key": config_lock_key(unique, job.worker) if lock else None,
         "unique_fields": list(unique.fields),
         "unique_states": [state.value for state in unique.states],
         "args_match": Jsonb(_pick(job.args, unique.keys) if "args" in unique.fields else {}),
@@ -213,23 +220,19 @@ def insert_params(job: Job, now: datetime, lock: bool) -> dict[str, Any]:
         "period_start": period_start,
         "unique_timestamp": unique.timestamp,
         "now": now,
-        "replace": Jsonb(replace),
+        "replace": Jsonb(replaced),
     }
 
 
-def config_lock_key(job: Job) -> int:
+def config_lock_key(unique: UniqueOptions, worker: str) -> int:
     """One key per unique configuration: insert_all holds it exclusively, single inserts
     in shared mode."""
-    unique = job.unique
-    assert unique is not None
     return _lock_key(["config", list(unique.fields), list(unique.keys or []),
-                      job.worker if "worker" in unique.fields else None])
+                      worker if "worker" in unique.fields else None])
 
 
-def value_lock_key(job: Job) -> int:
+def value_lock_key(unique: UniqueOptions, job: Candidate) -> int:
     """One key per unique value: two inserts of the same duplicate wait for each other."""
-    unique = job.unique
-    assert unique is not None
     return _lock_key([
         "value", list(unique.fields), list(unique.keys or []),
         job.worker if "worker" in unique.fields else None,
