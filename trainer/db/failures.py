@@ -2,35 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 import psycopg
 
 from trainer.errors import ArgumentError, DatabaseConnectionLost
 
 
-@contextmanager
-def translated(conn: psycopg.Connection, on_lost: Callable[[], None]) -> Iterator[None]:
-    """psycopg's errors about the connection or a value, in the package's own words."""
-    try:
-        yield
-    except psycopg.OperationalError as error:
-        if conn.broken or conn.closed:
-            on_lost()  # e.g. drop the pool: its idle connections are as dead as this one
-            raise DatabaseConnectionLost(
-                "the connection to PostgreSQL was lost during this operation "
-                f"({str(error).strip() or type(error).__name__}). Its changes were not "
-                "saved; run it again: the next operation reconnects."
-            ) from None
-        raise
-    except psycopg.DataError as error:
+def translated(error: psycopg.Error, conn: psycopg.Connection,
+               on_lost: Callable[[], None]) -> Exception:
+    """The package's own error for psycopg's about the connection or a value; any other
+    error as it is. Raise what it returns, inside the `except` that caught `error`."""
+    if isinstance(error, psycopg.OperationalError) and (conn.broken or conn.closed):
+        on_lost()  # e.g. drop the pool: its idle connections are as dead as this one
+        lost = DatabaseConnectionLost(
+            "the connection to PostgreSQL was lost during this operation "
+            f"({str(error).strip() or type(error).__name__}). Its changes were not "
+            "saved; run it again: the next operation reconnects."
+        )
+        lost.__suppress_context__ = True
+        return lost
+    if isinstance(error, psycopg.DataError):
         # A value of the wrong type or size reached the server (or psycopg refused to
         # send it): the caller's mistake, said in the package's own words.
-        raise ArgumentError(
+        refused = ArgumentError(
             f"PostgreSQL refused a value given to this operation: {first_line(error)}. "
             "Check the types and sizes of the values you passed."
-        ) from error
+        )
+        refused.__cause__ = error
+        return refused
+    return error
 
 
 def first_line(error: psycopg.Error) -> str:

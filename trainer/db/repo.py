@@ -112,23 +112,36 @@ class Repository:
         A connection the server dropped fails its operation with DatabaseConnectionLost;
         the next operation connects afresh.
         """
-        binding = _bindings.get().get(self, _Binding())
-        if binding.held is not None:
-            with translated(binding.held, self._discard_pool):
+        bindings = _bindings.get()
+        binding = bindings.get(self)
+        if binding is not None and binding.held is not None:
+            try:
                 yield binding.held
+            except psycopg.Error as error:
+                raise translated(error, binding.held, self._discard_pool)  # noqa: B904
             return
-        sandbox = binding.sandbox or self._allowed.get(threading.current_thread())
+        sandbox = binding.sandbox if binding is not None else None
+        sandbox = sandbox or self._allowed.get(threading.current_thread())
         if sandbox is not None:
-            with sandbox.lock, self._holding(sandbox.connection, sandbox), \
-                    translated(sandbox.connection, self._discard_pool):
-                yield sandbox.connection
+            with sandbox.lock:
+                yield from self._hold(bindings, sandbox.connection, sandbox)
             return
         pool, conn = self._borrow()
         try:
-            with self._holding(conn, None), translated(conn, self._discard_pool):
-                yield conn
+            yield from self._hold(bindings, conn, None)
         finally:
             pool.putconn(conn)  # a pool closed since closes it instead
+
+    def _hold(self, bindings: Mapping[Repository, _Binding], conn: psycopg.Connection,
+              sandbox: Sandbox | None) -> Iterator[psycopg.Connection]:
+        """Yield `conn` with this context holding it, so nested operations reuse it."""
+        token = _bindings.set({**bindings, self: _Binding(sandbox=sandbox, held=conn)})
+        try:
+            yield conn
+        except psycopg.Error as error:
+            raise translated(error, conn, self._discard_pool)  # noqa: B904
+        finally:
+            _bindings.reset(token)
 
     @contextmanager
     def transaction(self) -> Iterator[psycopg.Connection]:
@@ -168,19 +181,11 @@ class Repository:
         self._discard_pool(wait=True)
 
     def _context_sandbox(self) -> Sandbox | None:
-        return _bindings.get().get(self, _Binding()).sandbox
+        return getattr(_bindings.get().get(self), 'sandbox', None)
 
     def _allow(self, thread: threading.Thread, sandbox: Sandbox) -> None:
         with self._lock:
             self._allowed[thread] = sandbox
-
-    @contextmanager
-    def _holding(self, conn: psycopg.Connection, sandbox: Sandbox | None) -> Iterator[None]:
-        token = _bindings.set({**_bindings.get(), self: _Binding(sandbox=sandbox, held=conn)})
-        try:
-            yield
-        finally:
-            _bindings.reset(token)
 
     # -- the pool ----------------------------------------------------------------------
 
