@@ -7,7 +7,10 @@ job's next state from that; `ack` stores it with one statement (`sql/ack.sql`), 
 
 from __future__ import annotations
 
+import inspect
 import traceback
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -34,22 +37,49 @@ class Result:
     error: str | None = None
     snooze_seconds: int = 0
     exception: BaseException | None = None
+    interrupted: bool = False  # KeyboardInterrupt, SystemExit...: the runner must stop
 
 
-def perform(job: Job, worker: type[Worker] | LookupError) -> Result:
-    """Run the worker's `perform` on the job; any exception fails the attempt."""
+def perform(job: Job, worker: type[Worker] | LookupError,
+            guard: Callable[[], AbstractContextManager[object]] = nullcontext) -> Result:
+    """Run the worker's `perform` on the job, inside `guard` (a savepoint, in a test's
+    sandbox). Any exception fails the attempt; an interruption (Ctrl-C, `sys.exit()`)
+    fails it too, and says so, for the runner to record before it stops."""
     if isinstance(worker, LookupError):
         return Result(Outcome.FAILURE, error=str(worker), exception=worker)
     try:
-        returned = worker().perform(job)
+        with guard():
+            returned = worker().perform(job)
     except Exception as error:  # noqa: BLE001 - any error fails the attempt
-        text = "".join(traceback.format_exception(error)).rstrip()
-        return Result(Outcome.FAILURE, error=text, exception=error)
+        return Result(Outcome.FAILURE, error=_traceback(error), exception=error)
+    except BaseException as interruption:
+        return Result(Outcome.FAILURE, exception=interruption, interrupted=True,
+                      error=f"interrupted by {_traceback(interruption)}")
     return classify(job.worker, returned)
 
 
+def _traceback(error: BaseException) -> str:
+    return "".join(traceback.format_exception(error)).rstrip()
+
+
+RESULT_CLASSES = (Error, Cancel, Discard, Snooze)
+
+
 def classify(worker: str, returned: Any) -> Result:
-    """What a value returned by `perform` means."""
+    """What a value returned by `perform` means: Error, Cancel, Discard and Snooze say so;
+    any other value is a success, as in Oban (which logs a warning for an unexpected one).
+    Two mistakes fail the attempt with a message that names them."""
+    if isinstance(returned, type) and issubclass(returned, RESULT_CLASSES):
+        name = returned.__name__
+        example = "Snooze(60)" if returned is Snooze else f"{name}('why')"
+        return Result(Outcome.FAILURE, error=f"{worker}.perform returned the class {name} "
+                      f"itself, not a {name}: call it, e.g. `return {example}`")
+    if inspect.isawaitable(returned):
+        if inspect.iscoroutine(returned):
+            returned.close()  # never awaited: close it, so Python does not warn later
+        return Result(Outcome.FAILURE, error=f"{worker}.perform returned an awaitable "
+                      f"({type(returned).__name__}) that nothing runs: write perform as a "
+                      "plain `def`, not `async def`")
     if isinstance(returned, Error):
         return Result(Outcome.FAILURE, error=f"{worker} failed with {returned!r}")
     if isinstance(returned, BaseException):
@@ -88,7 +118,7 @@ def transition(job: Job, result: Result, now: datetime,
     """Oban's rules: success completes; a failure is retried after the backoff while
     attempts are left, else discarded; a snooze reschedules and gives its attempt back."""
     error = None if result.error is None else {
-        "attempt": job.attempt, "at": now.isoformat(), "error": result.error}
+        "attempt": job.attempt, "at": now.isoformat(), "error": storable(result.error)}
     outcome = result.outcome
     if outcome is Outcome.SUCCESS:
         return Transition(outcome, JobState.COMPLETED, completed_at=now)
@@ -103,6 +133,13 @@ def transition(job: Job, result: Result, now: datetime,
         return Transition(outcome, JobState.CANCELLED, cancelled_at=now, error=error)
     return Transition(outcome, JobState.SCHEDULED, attempt_change=-1, snoozed=True,
                       scheduled_at=now + timedelta(seconds=result.snooze_seconds))
+
+
+def storable(text: str) -> str:
+    """Text PostgreSQL can keep in jsonb: a NUL and a lone surrogate written as escapes."""
+    if "\x00" in text:
+        text = text.replace("\x00", "\\x00")
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def ack(repo: Executes, job: Job, change: Transition) -> None:

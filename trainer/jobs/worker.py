@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import sys
 from collections.abc import Mapping
 from datetime import timedelta
@@ -39,6 +40,12 @@ class Worker:
 
     def __init_subclass__(cls, **options: Any) -> None:
         super().__init_subclass__()
+        perform = cls.__dict__.get("perform")
+        if inspect.iscoroutinefunction(perform) or inspect.isasyncgenfunction(perform):
+            raise ArgumentError(
+                f"{cls.__name__}.perform is written `async def`, but jobs run in plain "
+                "threads here and nothing would await it: write `def perform(self, job):`"
+            )
         checked = opts.check_worker_options(options)
         inherited = dict(getattr(cls, "worker_options", {}))
         cls.worker_options = {**inherited, **checked}
