@@ -246,3 +246,33 @@ def test_an_outage_in_the_middle_of_an_insert_leaves_no_row(lesson_server: Lesso
     stored = [oban.insert(job)] if operation == "insert unique" else oban.insert_all(jobs)
     assert [job.conflict for job in stored] == [False] * len(stored)
     assert repo.query("SELECT count(*) AS n FROM oban_jobs")[0]["n"] == len(stored)
+
+
+# -- SIGKILL in the middle of a drain: only the job in perform is orphaned -----------------
+
+def test_a_drain_killed_midway_orphans_at_most_the_job_it_was_running(
+        lesson_server: LessonServer, tmp_path):
+    from tests.reliability.workers import SteadyRefunder
+
+    repo = lesson_server.repo
+    oban = Oban(repo=repo)
+    oban.insert_all([SteadyRefunder.new({"id": n}) for n in range(2000)])
+    log = tmp_path / "drain.log"
+    child = lesson_server.child("drain-all", log, queue="steady")
+    try:
+        _wait_for(lambda: repo.query("SELECT count(*) AS n FROM reliability_runs")[0]["n"]
+                  >= 200, "the drain to run 200 jobs")
+        child.kill()
+        child.wait(timeout=30)
+    finally:
+        stop([child])
+    ran = {row["job_id"] for row in repo.query("SELECT job_id FROM reliability_runs")}
+    rescued = oban.rescue_orphaned_jobs(after=0)
+    assert len(rescued) <= 1 and all(job.id in ran for job in rescued)
+    jobs = oban.list_jobs(queue="steady")
+    assert len(jobs) == 2000
+    never_ran = [job for job in jobs if job.id not in ran]
+    assert never_ran and all((job.state, job.attempt) == ("available", 0) for job in never_ran)
+    assert {job.state for job in jobs if job.id in ran} <= {"completed", "discarded"}
+    assert [job for job in jobs if job.state == "discarded"] == \
+        [job for job in jobs if job.id in {r.id for r in rescued}]

@@ -63,3 +63,12 @@ class SlowRefunder(Worker, queue="slow"):
         if job.args.get("hang") and job.attempt == 1:
             time.sleep(600)
         return None
+
+
+class SteadyRefunder(Worker, queue="steady", max_attempts=1):
+    """An at-most-once job that records its run and takes a moment (to be killed among)."""
+
+    def perform(self, job):
+        record_run(job.id, job.args.get("id"), job.attempt)
+        time.sleep(0.002)
+        return None

@@ -4,7 +4,7 @@ a production runner would record them."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from typing import Any, Protocol
@@ -46,7 +46,7 @@ def check_drain_options(queue: Any, with_limit: Any, with_recursion: Any, with_s
 def drain(repo: DrainRepo, resolve: Resolver, node: str, *, queue: str,
           with_limit: int | None, with_recursion: bool, with_safety: bool,
           with_scheduled: bool | datetime) -> DrainResult:
-    """Passes of fetch-and-run until the queue is empty (or one pass, without recursion)."""
+    """Passes of run-and-record until the queue is empty (or one pass, without recursion)."""
     result = DrainResult()
     with repo.connection() as conn:  # one connection for the whole drain; each ack commits
         while True:
@@ -54,49 +54,50 @@ def drain(repo: DrainRepo, resolve: Resolver, node: str, *, queue: str,
                 until = None if with_scheduled is True else options.check_scheduled_at(
                     with_scheduled)
                 repo.execute(queries.load("stage_jobs"), {"queue": queue, "until": until})
-            jobs = _fetch(repo, node, queue, with_limit)
-            if not jobs:
-                break
-            result = result + _run_all(repo, resolve, jobs, with_safety, conn)
-            if not with_recursion:
+            ran = _one_pass(repo, conn, resolve, node, queue, with_limit, with_safety)
+            result = result + ran
+            if not with_recursion or ran == DrainResult():
                 break
     return result
 
 
-def _fetch(repo: DrainRepo, node: str, queue: str, limit: int | None) -> list[Job]:
-    rows = repo.query(queries.load("fetch_jobs"), {
-        "queue": queue, "limit": limit, "now": utcnow(),
-        "attempted_by": [node, str(uuid.uuid4())],
-    })
-    return sorted((Job.from_row(row) for row in rows),
-                  key=lambda j: (j.priority, j.scheduled_at, j.id))
-
-
-def _run_all(repo: DrainRepo, resolve: Resolver, jobs: Sequence[Job],
-             with_safety: bool, conn: psycopg.Connection) -> DrainResult:
+def _one_pass(repo: DrainRepo, conn: psycopg.Connection, resolve: Resolver, node: str,
+              queue: str, limit: int | None, with_safety: bool) -> DrainResult:
+    """Run the queue's jobs that were available when the pass began, in order, one at a
+    time: each job's ack and the next job's fetch are one statement, and a drain that
+    dies holds at most the job it was running."""
     counts = DrainResult()
     workers: dict[str, type[Worker] | LookupError] = {}  # resolved once per pass
-    not_started = list(jobs)
-    try:
-        while not_started:
-            job = not_started.pop(0)
-            if job.worker not in workers:
-                workers[job.worker] = resolve(job.worker)
-            worker = workers[job.worker]
-            result = executor.perform(job, worker, guard=lambda: _savepoint(conn))
-            change = executor.transition(job, result, utcnow(), worker)
-            # Each ack is committed before the next job starts: a drain that dies leaves
-            # no finished job looking as if it were still running.
+    ids = [row["id"] for row in repo.query(queries.load("pass_jobs"),
+                                            {"queue": queue, "limit": limit})]
+    fetch = {"attempted_by": [node, str(uuid.uuid4())]}
+    done: tuple[Job, executor.Transition] | None = None
+    for next_id in ids:
+        job = _ack_and_fetch(repo, done, next_id, fetch)
+        done = None
+        if job is None:
+            continue  # taken by another drain meanwhile
+        if job.worker not in workers:
+            workers[job.worker] = resolve(job.worker)
+        worker = workers[job.worker]
+        result = executor.perform(job, worker, guard=lambda: _savepoint(conn))
+        change = executor.transition(job, result, utcnow(), worker)
+        counts.record(change.counted_as)
+        if result.exception is not None and (result.interrupted or not with_safety):
             executor.ack(repo, job, change)
-            counts.record(change.counted_as)
-            if result.exception is not None and (result.interrupted or not with_safety):
-                raise result.exception
-    finally:
-        # Stricter than Oban: whatever stopped the drain (with_safety=False, Ctrl-C, a
-        # crash), the jobs it had taken and not started go back as they were.
-        if not_started:
-            repo.execute(queries.load("release_jobs"), {"ids": [j.id for j in not_started]})
+            raise result.exception
+        done = (job, change)
+    if done is not None:
+        executor.ack(repo, *done)
     return counts
+
+
+def _ack_and_fetch(repo: DrainRepo, done: tuple[Job, executor.Transition] | None,
+                   next_id: int, fetch: dict[str, Any]) -> Job | None:
+    params = {**executor.ack_params(done[0].id if done else None, done[1] if done else None),
+              **fetch, "next_id": next_id, "now": utcnow()}
+    rows = repo.query(queries.load("ack_and_fetch"), params)
+    return Job.from_row(rows[0]) if rows else None
 
 
 def _savepoint(conn: psycopg.Connection) -> AbstractContextManager[object]:

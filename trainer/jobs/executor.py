@@ -144,13 +144,22 @@ def storable(text: str) -> str:
 
 def ack(repo: Executes, job: Job, change: Transition) -> None:
     """Store the transition of a job this runner holds (it must still be executing)."""
-    repo.execute(queries.load("ack"), {
-        "id": job.id, "state": change.state.value, "scheduled_at": change.scheduled_at,
+    repo.execute(queries.load("ack"), ack_params(job.id, change))
+
+
+def ack_params(job_id: int | None, change: Transition | None) -> dict[str, Any]:
+    """The parameters of ack.sql; with no job (None), it changes nothing."""
+    if change is None:
+        return {"id": None, "state": None, "scheduled_at": None, "completed_at": None,
+                "discarded_at": None, "cancelled_at": None, "attempt_change": 0,
+                "error": None, "snoozed": False}
+    return {
+        "id": job_id, "state": change.state.value, "scheduled_at": change.scheduled_at,
         "completed_at": change.completed_at, "discarded_at": change.discarded_at,
         "cancelled_at": change.cancelled_at, "attempt_change": change.attempt_change,
         "error": Jsonb(change.error) if change.error is not None else None,
         "snoozed": change.snoozed,
-    })
+    }
 
 
 def applied(job: Job, change: Transition) -> Job:
