@@ -268,11 +268,14 @@ def test_a_drain_killed_midway_orphans_at_most_the_job_it_was_running(
         stop([child])
     ran = {row["job_id"] for row in repo.query("SELECT job_id FROM reliability_runs")}
     rescued = oban.rescue_orphaned_jobs(after=0)
-    assert len(rescued) <= 1 and all(job.id in ran for job in rescued)
+    # At most one job is orphaned: the one the drain was running, or had just taken to
+    # run next (killed between the fetch and the first line of its perform).
+    assert len(rescued) <= 1
+    assert all(job.id in ran or job.id == max(ran) + 1 for job in rescued)
     jobs = oban.list_jobs(queue="steady")
     assert len(jobs) == 2000
-    never_ran = [job for job in jobs if job.id not in ran]
+    rescued_ids = {job.id for job in rescued}
+    never_ran = [job for job in jobs if job.id not in ran and job.id not in rescued_ids]
     assert never_ran and all((job.state, job.attempt) == ("available", 0) for job in never_ran)
     assert {job.state for job in jobs if job.id in ran} <= {"completed", "discarded"}
-    assert [job for job in jobs if job.state == "discarded"] == \
-        [job for job in jobs if job.id in {r.id for r in rescued}]
+    assert {job.id for job in jobs if job.state == "discarded"} == rescued_ids

@@ -14,7 +14,6 @@ import secrets
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ import psycopg
 from psycopg import sql
 
 from trainer.db import queries
-from trainer.db.servers import folders, postmaster
+from trainer.db.servers import folders, keeper, postmaster
 from trainer.db.servers.keeper import stop_server
 from trainer.db.servers.template import Recipe, template_cluster
 
@@ -35,9 +34,11 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _process_alive(pid: int, started: float | None) -> bool:
+def _process_alive(pid: object, started: float | None) -> bool:
     import psutil
 
+    if isinstance(pid, bool) or not isinstance(pid, int) or pid <= 0:
+        return False  # none recorded (a start killed before its keeper ran)
     try:
         process = psutil.Process(pid)
         alive = process.status() != psutil.STATUS_ZOMBIE
@@ -60,9 +61,9 @@ def sweep_orphans() -> list[Path]:
             owner = json.loads((server_dir / "owner.json").read_text())
         except (OSError, ValueError):
             owner = None
-        if owner is not None and (
-            _process_alive(owner["pid"], owner["started"])
-            or _process_alive(owner.get("keeper", -1), None)
+        if isinstance(owner, dict) and (
+            _process_alive(owner.get("pid"), owner.get("started"))
+            or _process_alive(owner.get("keeper"), None)
         ):
             continue
         if owner is None and time.time() - server_dir.stat().st_mtime < 60:
@@ -119,14 +120,6 @@ class EmbeddedServer:
         template = template_cluster(bin_dir, user, recipe)
         server_dir = Path(tempfile.mkdtemp(prefix=f"pg-{os.getpid()}-",
                                            dir=folders.servers_folder()))
-        (server_dir / "owner.json").write_text(
-            json.dumps({"pid": os.getpid(), "started": _own_start_time()})
-        )
-        # cp -a keeps owners and modes (the data folder must be 0700 and the user's).
-        subprocess.run(["cp", "-a", str(template), str(server_dir / "data")], check=True)
-        if user is not None:
-            folders.chown_tree(server_dir, user)
-        server_dir.chmod(0o700)  # the socket lives here: only its owner (and root) may connect
         server = cls(
             server_dir=server_dir,
             port=_free_port() if tcp else 5432,
@@ -137,8 +130,15 @@ class EmbeddedServer:
             swept=swept,
         )
         try:
-            server._launch()
+            # The keeper first: from here on, however this process ends, nothing of this
+            # server is left running or lying around.
             server._start_keeper()
+            # cp -a keeps owners and modes (the data folder must be 0700 and the user's).
+            subprocess.run(["cp", "-a", str(template), str(server_dir / "data")], check=True)
+            if user is not None:
+                folders.chown_tree(server_dir, user)
+            server_dir.chmod(0o700)  # the socket's folder: only its owner (and root) connect
+            server._launch()
             if tcp:
                 server._set_password()
         except BaseException:
@@ -151,16 +151,9 @@ class EmbeddedServer:
                                            tcp=self.tcp, user=self.user)
 
     def _start_keeper(self) -> None:
-        keeper_script = Path(__file__).with_name("keeper.py")
-        self._keeper = subprocess.Popen(
-            [sys.executable, "-I", str(keeper_script), str(self.server_dir)],
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        owner_file = self.server_dir / "owner.json"
-        owner = json.loads(owner_file.read_text())
-        owner["keeper"] = self._keeper.pid
-        owner_file.write_text(json.dumps(owner))
+        self._keeper = keeper.start_keeper(self.server_dir)
+        (self.server_dir / "owner.json").write_text(json.dumps(
+            {"pid": os.getpid(), "started": _own_start_time(), "keeper": self._keeper.pid}))
 
     def _set_password(self) -> None:
         local = postmaster.socket_conninfo(self.server_dir, self.port)
@@ -185,12 +178,7 @@ class EmbeddedServer:
         """Stop the server and remove its folder. Safe to call twice."""
         self.stop_server_only()
         if self._keeper is not None:
-            if self._keeper.stdin is not None:
-                self._keeper.stdin.close()
-            try:
-                self._keeper.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self._keeper.kill()
+            keeper.release(self._keeper)
             self._keeper = None
         shutil.rmtree(self.server_dir, ignore_errors=True)
 

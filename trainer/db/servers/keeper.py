@@ -5,15 +5,51 @@ exits, however it exits (even SIGKILL), the kernel closes the pipe, the read bel
 returns, and the server is stopped and its folder removed. Standard library only, so it
 starts quickly; it must not import the trainer package.
 
-Usage: python _keeper.py SERVER_DIR
+Usage: python keeper.py SERVER_DIR (or `start_keeper(server_dir)` from the trainer)
 """
 
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
+
+# Keepers this process started: a forked child closes its copies of their pipes, or it
+# would keep its parent's server alive for as long as it lives.
+_started: "list[subprocess.Popen[bytes]]" = []
+
+
+def start_keeper(server_dir: Path) -> "subprocess.Popen[bytes]":
+    """A keeper for `server_dir`: it acts when this process exits, or on `release`."""
+    process = subprocess.Popen(
+        [sys.executable, "-I", os.path.abspath(__file__), str(server_dir)],
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    _started.append(process)
+    return process
+
+
+def release(process: "subprocess.Popen[bytes]") -> None:
+    """Let the keeper act now (stop the server, remove its folder) and wait for it."""
+    if process.stdin is not None:
+        process.stdin.close()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    if process in _started:
+        _started.remove(process)
+
+
+def _close_pipes_in_child() -> None:
+    for process in _started:
+        if process.stdin is not None:
+            process.stdin.close()
+    _started.clear()
 
 
 def postmaster_pid(data_dir: Path) -> int | None:
@@ -66,3 +102,5 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+else:
+    os.register_at_fork(after_in_child=_close_pipes_in_child)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import psycopg
 
+from trainer.db.servers.folders import run_as
 from trainer.errors import DatabaseUnavailable
 
 SERVER_SETTINGS = {
@@ -41,8 +42,8 @@ def launch(bin_dir: Path, server_dir: Path, *, port: int, tcp: bool,
     log = open(server_dir / "postgres.log", "ab")
     # A new session: interrupting a notebook cell must not reach the server.
     process = subprocess.Popen(
-        command, user=user, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-        start_new_session=True,
+        command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
+        **run_as(user),
     )
     log.close()
     _wait_until_ready(process, server_dir, port)

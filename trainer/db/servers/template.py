@@ -9,7 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from trainer.db.servers import folders, postmaster
+from trainer.db.servers import folders, keeper, postmaster
+from trainer.db.servers.folders import run_as
 from trainer.errors import DatabaseUnavailable
 
 CLUSTER_LAYOUT = "w1d"  # change it when initdb's options change: a new template is made
@@ -35,6 +36,8 @@ def template_cluster(bin_dir: Path, user: str | None, recipe: Recipe) -> Path:
         if (template / "data" / "PG_VERSION").exists():
             return template / "data"
         partial = template.parent / f"{name}.partial"
+        # Left by a start that was killed: never delete a folder under a running server.
+        keeper.stop_server(partial / "data")
         shutil.rmtree(partial, ignore_errors=True)
         partial.mkdir(mode=0o700)
         (partial / "data").mkdir(mode=0o700)
@@ -47,14 +50,19 @@ def template_cluster(bin_dir: Path, user: str | None, recipe: Recipe) -> Path:
              # 1 MB WAL segments instead of 16: the copy each server starts from shrinks
              # from 39 MB to 30 MB, and a start is mostly that copy.
              "--wal-segsize=1"],
-            user=user, capture_output=True, text=True, check=False,
+            capture_output=True, text=True, check=False, **run_as(user),
         )
         if result.returncode != 0:
             raise DatabaseUnavailable(f"initdb failed for the embedded server:\n{result.stderr}")
-        server = postmaster.launch(bin_dir, partial, port=5432, tcp=False, user=user)
+        # A keeper stops this short-lived server too, should we be killed while it runs.
+        guard = keeper.start_keeper(partial)
         try:
-            recipe.prepare(postmaster.socket_conninfo(partial, 5432))
+            server = postmaster.launch(bin_dir, partial, port=5432, tcp=False, user=user)
+            try:
+                recipe.prepare(postmaster.socket_conninfo(partial, 5432))
+            finally:
+                postmaster.stop(server)
+            partial.rename(template)
         finally:
-            postmaster.stop(server)
-        partial.rename(template)
+            keeper.release(guard)
     return template / "data"
