@@ -12,22 +12,32 @@ from datetime import datetime, timedelta
 
 from trainer.clock import utcnow
 from trainer.course.chowmojo import Order, RefundError, get_order, refund_order
+from trainer.db import Database
 from trainer.db.repo import Repo
 from trainer.grading.checker import Checker
 from trainer.jobs import INFINITY, Cancel, Discard, Error, Job, JobState, Oban, Snooze, Worker
 from trainer.lessons import all_lessons
-from trainer.notebook.setup import start_lesson
+from trainer.notebook.setup import lesson_database, start_lesson
 from trainer.notebook.stubs import YourTurn, your_turn
 from trainer.testing import ANY, all_enqueued, assert_enqueued, perform_job, refute_enqueued
 
 __all__ = [
     "ANY", "INFINITY", "Cancel", "Discard", "Error", "Job", "JobState", "Oban", "Order",
     "RefundError", "Repo", "Snooze", "Worker", "YourTurn", "all_enqueued", "assert_enqueued",
-    "check", "datetime", "get_order", "perform_job", "refund_order", "refute_enqueued",
-    "timedelta", "utcnow", "your_turn",
+    "check", "database", "datetime", "get_order", "perform_job",  # noqa: F822 - see __getattr__
+    "refund_order", "refute_enqueued", "timedelta", "utcnow", "your_turn",
 ]
 
 check = Checker(all_lessons())
 """`check("step")`: grade one step of the lesson; its checklist is the cell's result."""
 
 print(start_lesson())
+
+
+def __getattr__(name: str) -> Database:
+    # `from trainer.lesson import *` asks for every name in __all__, and `database` is the
+    # one not defined here: so each run of the first cell comes here, and finds the
+    # lesson's server running (or starts a fresh one, and says so, if it had stopped).
+    if name == "database":
+        return lesson_database()
+    raise AttributeError(f"module 'trainer.lesson' has no attribute {name!r}")

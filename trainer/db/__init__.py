@@ -7,7 +7,7 @@ server); `Repo` is the lesson's data layer on it, with a per-test sandbox.
 from trainer.db.connect import connect, ensure_database
 from trainer.db.migrate import migrate
 from trainer.db.process import Database, current
-from trainer.db.repo import Repo, Repository, Sandbox
+from trainer.db.repo import Repo, Repository
 from trainer.db.resolve import (
     BACKENDS,
     DEFAULT_DATABASE_NAME,
@@ -16,6 +16,7 @@ from trainer.db.resolve import (
     shutdown,
     start,
 )
+from trainer.db.sandbox import Sandbox
 
 __all__ = ["BACKENDS", "DEFAULT_DATABASE_NAME", "Database", "Repo", "Repository", "Sandbox",
            "chosen_backend", "connect", "current", "database_name", "ensure_database",

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from trainer.db.servers import Server
 
@@ -18,6 +19,8 @@ class Database:
     reason: str
     seconds: float
     server: Server
+    # Starts a fresh server when this one stopped by itself (None when it cannot).
+    restart: Callable[[], Database | None] | None = field(default=None, repr=False)
 
     def status_line(self) -> str:
         why = f"; {self.reason}" if self.reason else ""
@@ -39,6 +42,14 @@ _owner_pid: int | None = None
 def current() -> Database | None:
     """This process's database; None before it starts (a forked child has none of its own)."""
     return _current if _owner_pid == os.getpid() else None
+
+
+def revive() -> Database | None:
+    """A fresh server in place of this process's, if that one stopped by itself."""
+    database = current()
+    if database is None or database.restart is None:
+        return None
+    return database.restart()
 
 
 def set_current(database: Database | None) -> None:

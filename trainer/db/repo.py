@@ -34,6 +34,7 @@ from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 from trainer.db import process, queries, records
 from trainer.db.connect import CONNECT_TIMEOUT_SECONDS, connect, describe
 from trainer.db.failures import translated
+from trainer.db.sandbox import Sandbox
 from trainer.errors import ArgumentError, DatabaseConnectionLost, DatabaseUnavailable
 
 T = TypeVar("T")
@@ -41,23 +42,6 @@ MAX_CONNECTIONS = 20  # per Repository; the embedded server allows 100
 POOL_WAIT_SECONDS = 30  # for a free connection when all are in use
 # The pool's workers log each failed reconnection; the operation's own error says it all.
 logging.getLogger("psycopg.pool").addHandler(logging.NullHandler())
-
-
-class Sandbox:
-    """One test's transaction, on one connection, rolled back when the test ends."""
-
-    def __init__(self, repo: Repository, pool: ConnectionPool,
-                 connection: psycopg.Connection) -> None:
-        self.connection = connection
-        self.pool = pool
-        self.lock = threading.RLock()  # allowed threads take turns on the one connection
-        self._repo = repo
-
-    def allow(self, thread: threading.Thread) -> None:
-        """Let `thread` (started or not) work inside this sandbox until it closes."""
-        if not isinstance(thread, threading.Thread):
-            raise ArgumentError(f"Sandbox.allow expects a threading.Thread, got {thread!r}")
-        self._repo._allow(thread, self)
 
 
 @dataclass(frozen=True)
@@ -154,7 +138,7 @@ class Repository:
         """One transaction shared by everything in the block, rolled back at its end."""
         if self._context_sandbox() is not None:
             raise ArgumentError("a sandbox is already open here on this Repo; they do not nest")
-        box = Sandbox(self, *self._begin_sandbox())
+        box = Sandbox(*self._begin_sandbox(), on_allow=self._allow)
         token = _bindings.set({**_bindings.get(), self: _Binding(sandbox=box)})
         try:
             yield box
@@ -191,11 +175,24 @@ class Repository:
 
     def _open_pool(self) -> ConnectionPool:
         with self._lock:
+            if self._pool is not None and self._conninfo is None:
+                database = process.current()
+                if database is not None and database.conninfo != self._pool.conninfo:
+                    # The lesson's server was replaced (see process.revive): a new pool.
+                    self._pool.close(timeout=0)
+                    self._pool = None
             if self._pool is None:
                 conninfo = self.conninfo
                 # One direct connection first: when no server answers, this fails at once
                 # and says why, where the pool would keep retrying in the background.
-                connect(conninfo).close()
+                try:
+                    connect(conninfo).close()
+                except DatabaseUnavailable:
+                    # The lesson's own server died under a live kernel: start a fresh one.
+                    fresh = process.revive() if self._conninfo is None else None
+                    if fresh is None:
+                        raise
+                    conninfo = fresh.conninfo
                 pool = ConnectionPool(
                     conninfo, min_size=1, max_size=self._max_connections, open=False,
                     timeout=POOL_WAIT_SECONDS, name="trainer",

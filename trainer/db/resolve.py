@@ -17,6 +17,7 @@ from __future__ import annotations
 import atexit
 import os
 import re
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -101,10 +102,28 @@ def start(schema: Schema) -> Database:
             backend=resolved.backend, conninfo=resolved.conninfo,
             server_version=version.split(" ")[0], reason=resolved.reason,
             seconds=time.perf_counter() - began, server=resolved.server,
+            restart=lambda: _revive(schema),
         )
         process.set_current(database)
+        atexit.unregister(shutdown)  # once, however many servers this process has had
         atexit.register(shutdown)
         return database
+
+
+def _revive(schema: Schema) -> Database | None:
+    """When this process's embedded server stopped by itself (killed, crashed), start a
+    fresh one and say so; None when there is nothing to revive."""
+    with _lock:
+        database = process.current()
+        if database is None or not isinstance(database.server, EmbeddedServer) \
+                or not database.server.died():
+            return None
+        database.server.stop()  # its keeper and its folder
+        process.set_current(None)
+    fresh = start(schema)
+    print("The lesson's PostgreSQL server had stopped, so a fresh one was started; what "
+          f"was stored before is gone.\n{fresh.status_line()}", file=sys.stderr)
+    return fresh
 
 
 def shutdown() -> None:

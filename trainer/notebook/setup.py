@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from trainer.bootstrap import prepare
+from trainer.db import Database, process
 
 LEFTOVER = re.compile(r"t_[0-9a-f]{32}\.py")
 
@@ -19,6 +20,11 @@ def start_lesson(folder: Path | None = None) -> str:
     database = prepare()
     configure_ipytest()
     return database.status_line()
+
+
+def lesson_database() -> Database:
+    """This kernel's database, with a fresh server if the one it had stopped by itself."""
+    return process.revive() or prepare()
 
 
 def configure_ipytest() -> None:

@@ -86,6 +86,7 @@ class EmbeddedServer:
     bin_dir: Path
     _postgres: subprocess.Popen[bytes] | None = None
     _keeper: subprocess.Popen[bytes] | None = None
+    _stopped_on_purpose: bool = False
     swept: list[Path] = field(default_factory=list)
 
     @property
@@ -147,6 +148,7 @@ class EmbeddedServer:
         return server
 
     def _launch(self) -> None:
+        self._stopped_on_purpose = False
         self._postgres = postmaster.launch(self.bin_dir, self.server_dir, port=self.port,
                                            tcp=self.tcp, user=self.user)
 
@@ -166,8 +168,14 @@ class EmbeddedServer:
     def is_running(self) -> bool:
         return self._postgres is not None and self._postgres.poll() is None
 
+    def died(self) -> bool:
+        """It stopped by itself (killed, crashed), not through stop_server_only()."""
+        return self._postgres is not None and not self.is_running() \
+            and not self._stopped_on_purpose
+
     def stop_server_only(self) -> None:
         """Stop the server but keep its folder: `restart()` brings it back (fault tests)."""
+        self._stopped_on_purpose = True
         postmaster.stop(self._postgres)
 
     def restart(self) -> None:

@@ -19,6 +19,9 @@ SERVER_SETTINGS = {
     "full_page_writes": "off",
     "max_connections": "100",
     "shared_buffers": "32MB",
+    # Dynamic shared memory in files of the data folder, not in /dev/shm: a server that
+    # is killed leaves nothing behind that outlives its folder.
+    "dynamic_shared_memory_type": "mmap",
 }
 
 

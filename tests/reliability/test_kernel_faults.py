@@ -1,11 +1,16 @@
-"""Interrupting a kernel in the middle of a drain, as a learner presses the stop button
-on a cell whose perform hangs: no job is left executing, and the lesson goes on."""
+"""Faults a learner meets in a live kernel: interrupting a drain whose perform hangs (no
+job is left executing), and the lesson's server dying under the kernel (a fresh one is
+started, and the kernel says so; the lesson goes on)."""
 
 from __future__ import annotations
 
 import json
+import os
+import signal
 import time
+from pathlib import Path
 
+import psutil
 import psycopg
 from jupyter_client.manager import KernelManager
 
@@ -97,3 +102,58 @@ def test_interrupting_a_hanging_drain_leaves_no_job_executing():
         client.stop_channels()
     finally:
         manager.shutdown_kernel(now=True)
+
+
+def _kill_server(client) -> None:
+    printed, error = _run(client, "import trainer.db\nprint(trainer.db.current().server.pid)")
+    assert not error, printed
+    pid = int(printed.strip().splitlines()[-1])
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+        assert time.monotonic() < deadline, "the server did not die"
+        time.sleep(0.05)
+
+
+def _segments() -> set[Path]:
+    return set(Path("/dev/shm").glob("PostgreSQL.*"))
+
+
+def test_a_server_that_dies_under_a_live_kernel_is_replaced_and_the_lesson_goes_on():
+    segments_before = _segments()
+    manager = KernelManager(kernel_name="python3")
+    manager.start_kernel(env=clean_env(), cwd=str(ROOT / "exercises"))
+    try:
+        client = manager.client()
+        client.start_channels()
+        client.wait_for_ready(timeout=60)
+        printed, error = _run(client, "from trainer.lesson import *\n"
+                                      "print(Repo.insert(Order(total=5)).id)")
+        assert not error and "ready (embedded" in printed, printed
+
+        _kill_server(client)
+        # The operation that meets the dead connection says so...
+        printed, error = _run(client, "get_order(1)")
+        assert error == "DatabaseConnectionLost"
+        # ...and the next one starts a fresh server, says what that means, and works.
+        printed, error = _run(client, "print(get_order(1))")
+        assert not error, printed
+        assert "had stopped, so a fresh one was started" in printed
+        assert "ready (embedded" in printed and "None" in printed.splitlines()
+        printed, error = _run(client, "print(Repo.insert(Order(total=7)).id)")
+        assert (printed.strip(), error) == ("1", "")
+
+        # Running the first cell again finds the server running, and says nothing more...
+        printed, error = _run(client, "from trainer.lesson import *")
+        assert (printed, error) == ("", "")
+        # ...or, after another death, starts a fresh one there and then.
+        _kill_server(client)
+        printed, error = _run(client, "from trainer.lesson import *")
+        assert not error and "a fresh one was started" in printed, printed
+        printed, error = _run(client, "print(Repo.all(Order))")
+        assert (printed.strip(), error) == ("[]", "")
+        client.stop_channels()
+    finally:
+        manager.shutdown_kernel(now=True)
+    # The killed servers left no shared memory segment in /dev/shm.
+    assert _segments() - segments_before == set()
