@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import psutil
 import pytest
 
 from trainer.bootstrap import prepare
@@ -73,3 +77,37 @@ def committed(database) -> Iterator[Repository]:
     repo.execute("TRUNCATE oban_jobs, orders RESTART IDENTITY")
     repo.close()
 
+
+@pytest.fixture
+def fresh_home() -> Iterator[dict[str, str]]:
+    """A runtime folder and a cache of their own: every start there is a cold one. (Under
+    /tmp, not pytest's private tmp_path: the service user must be able to reach it.)"""
+    base = Path(tempfile.mkdtemp(prefix="trainer-fault-", dir="/tmp"))
+    base.chmod(0o755)
+    env = {"TRAINER_RUNTIME_DIR": str(base / "rt"), "XDG_CACHE_HOME": str(base / "cache"),
+           "TRAINER_DATABASE": "embedded"}
+    try:
+        yield env
+    finally:
+        wait_for(lambda: not processes_under(base), "everything under the folder to stop")
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def processes_under(base: Path) -> list[psutil.Process]:
+    """Processes (servers, keepers) whose command line names a path under `base`."""
+    found = []
+    for process in psutil.process_iter(["cmdline"]):
+        try:
+            if any(str(base) in part for part in process.info["cmdline"] or ()):
+                found.append(process)
+        except psutil.Error:
+            continue
+    return found
+
+
+def wait_for(condition, what: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what} after {timeout:.0f} s")
+        time.sleep(0.05)

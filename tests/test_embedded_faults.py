@@ -10,54 +10,17 @@ import pwd
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
 import pytest
 
-from tests.conftest import ROOT, clean_env, run_python
+from tests.conftest import ROOT, clean_env, processes_under, run_python, wait_for
 from trainer.db.servers.embedded import sweep_orphans
 from trainer.db.servers.folders import SERVICE_USER, servers_folder
 
 PREPARE = "from trainer.bootstrap import prepare\nprint(prepare().status_line())"
-
-
-@pytest.fixture
-def fresh_home() -> Iterator[dict[str, str]]:
-    """A runtime folder and a cache of their own: every start there is a cold one. (Under
-    /tmp, not pytest's private tmp_path: the service user must be able to reach it.)"""
-    base = Path(tempfile.mkdtemp(prefix="trainer-fault-", dir="/tmp"))
-    base.chmod(0o755)
-    env = {"TRAINER_RUNTIME_DIR": str(base / "rt"), "XDG_CACHE_HOME": str(base / "cache"),
-           "TRAINER_DATABASE": "embedded"}
-    try:
-        yield env
-    finally:
-        _wait_for(lambda: not _processes_under(base), "everything under the folder to stop")
-        shutil.rmtree(base, ignore_errors=True)
-
-
-def _processes_under(base: Path) -> list[psutil.Process]:
-    """Processes (servers, keepers) whose command line names a path under `base`."""
-    found = []
-    for process in psutil.process_iter(["cmdline"]):
-        try:
-            if any(str(base) in part for part in process.info["cmdline"] or ()):
-                found.append(process)
-        except psutil.Error:
-            continue
-    return found
-
-
-def _wait_for(condition, what: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what} after {timeout:.0f} s")
-        time.sleep(0.05)
 
 
 @pytest.mark.parametrize("delay", [0.5, 0.9, 1.3, 1.8, 2.5, 3.5])
@@ -70,7 +33,7 @@ def test_a_start_killed_at_any_moment_leaves_nothing_running_and_the_next_start_
     time.sleep(delay)  # somewhere in the start: initdb, the template's server, the copy...
     child.kill()
     child.wait(timeout=30)
-    _wait_for(lambda: not _processes_under(base), "the killed start's processes to stop")
+    wait_for(lambda: not processes_under(base), "the killed start's processes to stop")
     result = run_python(PREPARE, **fresh_home)
     assert result.returncode == 0, result.stderr
     assert "ready (embedded)" in result.stdout
@@ -127,7 +90,7 @@ def test_a_forked_child_does_not_keep_a_killed_owners_server_alive(fresh_home):
     try:
         owner.kill()
         owner.wait(timeout=30)
-        _wait_for(lambda: not psutil.pid_exists(started["server"])
+        wait_for(lambda: not psutil.pid_exists(started["server"])
                   or psutil.Process(started["server"]).status() == psutil.STATUS_ZOMBIE,
                   "the killed owner's server to stop")
         assert psutil.pid_exists(started["child"])  # while the child still lives

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import psycopg
 
-from trainer.errors import ArgumentError, DatabaseConnectionLost
+from trainer.errors import ArgumentError, DatabaseConnectionLost, DatabaseUnavailable
 
 
 def translated(error: psycopg.Error, conn: psycopg.Connection,
@@ -22,6 +22,14 @@ def translated(error: psycopg.Error, conn: psycopg.Connection,
         )
         lost.__suppress_context__ = True
         return lost
+    if isinstance(error, psycopg.errors.DiskFull):
+        full = DatabaseUnavailable(
+            f"the database server's disk is full ({first_line(error)}). What this "
+            "operation wrote was not saved. Free some space (or set TRAINER_RUNTIME_DIR to "
+            "a folder with more room and restart the kernel), then run it again."
+        )
+        full.__suppress_context__ = True
+        return full
     if isinstance(error, psycopg.DataError):
         # A value of the wrong type or size reached the server (or psycopg refused to
         # send it): the caller's mistake, said in the package's own words.

@@ -174,5 +174,6 @@ def resolve(schema: Schema) -> Resolved:
     except BaseException:
         embedded.stop()
         raise
-    why = "" if forced else f"Docker not reachable: {docker_problem}"
-    return Resolved("embedded", why, embedded, conninfo)
+    why = [] if forced else [f"Docker not reachable: {docker_problem}"]
+    return Resolved("embedded", "; ".join([*why, *([embedded.note] if embedded.note else [])]),
+                    embedded, conninfo)

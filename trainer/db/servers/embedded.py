@@ -26,6 +26,7 @@ from trainer.db import queries
 from trainer.db.servers import folders, keeper, postmaster
 from trainer.db.servers.keeper import stop_server
 from trainer.db.servers.template import Recipe, template_cluster
+from trainer.errors import DatabaseUnavailable
 
 
 def _free_port() -> int:
@@ -56,7 +57,7 @@ def _own_start_time() -> float:
 def sweep_orphans() -> list[Path]:
     """Stop and remove servers whose owner and keeper are both gone (e.g. both SIGKILLed)."""
     swept = []
-    for server_dir in folders.servers_folder().glob("pg-*"):
+    for server_dir in [d for folder in folders.server_folders() for d in folder.glob("pg-*")]:
         try:
             owner = json.loads((server_dir / "owner.json").read_text())
         except (OSError, ValueError):
@@ -88,6 +89,7 @@ class EmbeddedServer:
     _keeper: subprocess.Popen[bytes] | None = None
     _stopped_on_purpose: bool = False
     swept: list[Path] = field(default_factory=list)
+    note: str = ""  # where its data went, when that was not the first choice
 
     @property
     def data_dir(self) -> Path:
@@ -119,8 +121,8 @@ class EmbeddedServer:
         swept = sweep_orphans()
         bin_dir = folders.binaries(user)
         template = template_cluster(bin_dir, user, recipe)
-        server_dir = Path(tempfile.mkdtemp(prefix=f"pg-{os.getpid()}-",
-                                           dir=folders.servers_folder()))
+        place, note = folders.server_place(folders.tree_bytes(template) + folders.HEADROOM)
+        server_dir = Path(tempfile.mkdtemp(prefix=f"pg-{os.getpid()}-", dir=place))
         server = cls(
             server_dir=server_dir,
             port=_free_port() if tcp else 5432,
@@ -129,13 +131,20 @@ class EmbeddedServer:
             user=user,
             bin_dir=bin_dir,
             swept=swept,
+            note=note,
         )
         try:
             # The keeper first: from here on, however this process ends, nothing of this
             # server is left running or lying around.
             server._start_keeper()
             # cp -a keeps owners and modes (the data folder must be 0700 and the user's).
-            subprocess.run(["cp", "-a", str(template), str(server_dir / "data")], check=True)
+            copied = subprocess.run(["cp", "-a", str(template), str(server_dir / "data")],
+                                    capture_output=True, text=True, check=False)
+            if copied.returncode != 0:
+                raise DatabaseUnavailable(
+                    f"could not copy the embedded server's data into {place}: "
+                    f"{(copied.stderr.strip().splitlines() or ['cp failed'])[-1]}. Free some "
+                    "space, or set TRAINER_RUNTIME_DIR to a folder with room.")
             if user is not None:
                 folders.chown_tree(server_dir, user)
             server_dir.chmod(0o700)  # the socket's folder: only its owner (and root) connect

@@ -50,13 +50,59 @@ def runtime_folder() -> Path:
     return private_folder(Path(base) / f"trainer-{os.getuid()}", 0o711)
 
 
+MEMORY = Path("/dev/shm")
+HEADROOM = 16 * 1024 * 1024  # the lesson's own rows and WAL, beyond the copied template
+
+
+def memory_folder() -> Path | None:
+    """Where servers live in memory, when the system has a writable /dev/shm (and no
+    TRAINER_RUNTIME_DIR says otherwise): every start copies the template, and a lesson
+    keeps nothing worth a disk."""
+    if os.environ.get("TRAINER_RUNTIME_DIR") or not (MEMORY.is_dir()
+                                                     and os.access(MEMORY, os.W_OK)):
+        return None
+    return private_folder(MEMORY / f"trainer-{os.getuid()}", 0o711)
+
+
 def servers_folder() -> Path:
-    """Where each server's data lives: in memory (/dev/shm) where the system has it, since
-    every start copies the template there and a lesson keeps nothing worth a disk."""
-    shm = Path("/dev/shm")
-    if os.environ.get("TRAINER_RUNTIME_DIR") or not (shm.is_dir() and os.access(shm, os.W_OK)):
-        return runtime_folder()
-    return private_folder(shm / f"trainer-{os.getuid()}", 0o711)
+    """Where servers are put when there is room: in memory, else the runtime folder."""
+    return memory_folder() or runtime_folder()
+
+
+def server_folders() -> list[Path]:
+    """Every folder a server of ours may live in (the sweep looks in each)."""
+    return [folder for folder in (memory_folder(), runtime_folder()) if folder is not None]
+
+
+def server_place(needed: int) -> tuple[Path, str]:
+    """The first folder with `needed` bytes free, and a note when it is not the first
+    choice; one clear error when none has room."""
+    tried: list[str] = []
+    for folder in server_folders():
+        free = free_bytes(folder)
+        if free >= needed:
+            note = "" if not tried else f"data on disk in {folder}, since {tried[0]}"
+            return folder, note
+        tried.append(f"{folder} has {_mb(free)} free")
+    raise DatabaseUnavailable(
+        f"there is no room for the embedded PostgreSQL server: a copy of its data needs "
+        f"about {_mb(needed)}, but {' and '.join(tried)}. Free some space, or set "
+        "TRAINER_RUNTIME_DIR to a folder with room, e.g. TRAINER_RUNTIME_DIR=~/.trainer"
+    )
+
+
+def free_bytes(folder: Path) -> int:
+    stats = os.statvfs(folder)
+    return stats.f_bavail * stats.f_frsize
+
+
+def tree_bytes(folder: Path) -> int:
+    return sum(os.lstat(os.path.join(root, name)).st_size
+               for root, _, names in os.walk(folder) for name in names)
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.0f} MB"
 
 
 def cache_folder() -> Path:
