@@ -7,6 +7,7 @@ import fcntl
 import importlib.util
 import os
 import shutil
+import stat
 import subprocess
 import tempfile
 from importlib.metadata import version
@@ -33,15 +34,42 @@ def wheel_version() -> str:
 
 
 def private_folder(folder: Path, mode: int) -> Path:
-    """Create `folder` with exactly `mode`, whatever the umask (077 would leave the service
-    user unable to enter a 0711 folder). Missing parents are made 0711: passable only."""
+    """`folder`, made by us if missing, with exactly `mode` whatever the umask (077 would
+    leave the service user unable to enter a 0711 folder). An existing one is used only
+    when it is a real folder of ours: another user who made it first could read, plant
+    or swap what the server keeps there. Missing parents are made 0711: passable only."""
     missing = [parent for parent in reversed(folder.parents) if not parent.exists()]
     for parent in missing:
         parent.mkdir(exist_ok=True)
         parent.chmod(0o711)
-    folder.mkdir(exist_ok=True)
+    try:
+        folder.mkdir()
+    except FileExistsError:
+        pass
+    info = os.lstat(folder)
+    if not stat.S_ISDIR(info.st_mode):
+        raise DatabaseUnavailable(
+            f"{folder} is not a folder (a link or a file is in its place), so the trainer "
+            "will not use it. Remove it, or set TRAINER_RUNTIME_DIR to a folder of your own."
+        )
+    if info.st_uid != os.geteuid():
+        raise DatabaseUnavailable(
+            f"{folder} belongs to another user ({_user_name(info.st_uid)}), so the trainer "
+            "will not use it: whoever made it could read or change what the server keeps "
+            "there. Remove it (as that user, or root), or set TRAINER_RUNTIME_DIR to a "
+            "folder of your own."
+        )
     folder.chmod(mode)
     return folder
+
+
+def _user_name(uid: int) -> str:
+    import pwd
+
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"
 
 
 def runtime_folder() -> Path:
@@ -107,9 +135,7 @@ def _mb(size: int) -> str:
 
 def cache_folder() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    folder = Path(base) / "chowmojo-trainer"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return private_folder(Path(base) / "chowmojo-trainer", 0o700)
 
 
 class RunAs(TypedDict, total=False):
