@@ -37,6 +37,11 @@ EXPECTED = [
     "unique insert / plain insert",
     "unique insert / bare INSERT floor",
     "unique insert / SELECT 1 floor",
+    "unique insert, empty table",
+    "unique insert, table full of unrelated jobs",
+    "unique insert, full / empty",
+    "unique insert, after delete churn",
+    "unique insert, churned / empty",
     *(f"{op}: {who}" for op in OPERATIONS for who in ["trainer", *PEERS]),
 ]
 # Not measured in a smoke run here: no Docker daemon is given, and peers are skipped.
