@@ -9,7 +9,7 @@ import pytest
 from tests.jobs.helpers import backdate, set_columns, stored
 from trainer.clock import utcnow
 from trainer.errors import ArgumentError, OptionError
-from trainer.jobs import Error, Job, JobState, Oban, Snooze, Worker
+from trainer.jobs import INFINITY, Error, Job, JobState, Oban, Snooze, Worker
 
 ALL_STATES = [state.value for state in Job.states()]
 FINISHED = ("completed", "discarded", "cancelled")
@@ -165,3 +165,36 @@ def test_a_job_cancelled_while_it_runs_stays_cancelled(oban, then):
     done = oban.get_job(job)
     assert done.state == JobState.CANCELLED
     assert done.attempt == 1 and done.errors == ()
+
+
+# -- retrying a job whose unique key another job holds now (stricter than Oban) ---------
+
+class KeyedRefund(Worker, unique={"keys": ["id"], "period": INFINITY}):
+    """Unique per order, in the default states: cancelled and discarded jobs do not count."""
+
+    def perform(self, job):
+        return None
+
+
+def test_a_retry_that_would_duplicate_a_waiting_unique_job_is_skipped(oban):
+    cancelled = oban.insert(KeyedRefund.new({"id": 1, "reason": "first"}))
+    oban.cancel_job(cancelled)
+    newer = oban.insert(KeyedRefund.new({"id": 1, "reason": "second"}))
+    assert not newer.conflict  # cancelled jobs do not count, so this one was stored
+    oban.retry_job(cancelled)
+    assert oban.retry_all_jobs(worker=KeyedRefund) == 0
+    assert oban.get_job(cancelled).state == "cancelled"
+    assert oban.get_job(newer).state == "available"
+
+
+def test_a_retry_goes_ahead_when_no_other_job_holds_the_key(oban):
+    cancelled = oban.insert(KeyedRefund.new({"id": 2, "reason": "first"}))
+    oban.cancel_job(cancelled)
+    other_order = oban.insert(KeyedRefund.new({"id": 3, "reason": "other"}))
+    assert oban.retry_all_jobs(worker=KeyedRefund) == 1
+    assert oban.get_job(cancelled).state == "available"
+    assert oban.get_job(other_order).state == "available"
+    # And a job whose worker the queue cannot find is retried as before.
+    oban.repo.execute("UPDATE oban_jobs SET worker = 'Gone', state = 'discarded' "
+                      "WHERE id = %s", (other_order.id,))
+    assert oban.retry_all_jobs(ids=[other_order.id]) == 1

@@ -22,8 +22,8 @@ def insert_one(conn: psycopg.Connection, job: Job, now: datetime, *, lock: bool)
         if job.unique is None:
             cur.execute(queries.load("insert_job"), params)
         else:
-            params.update(unique.insert_params(job.unique, _candidate(job), job.replace, now,
-                                               lock))
+            params.update(unique.insert_params(job.unique, unique.Candidate.of(job),
+                                               job.replace, now, lock))
             cur.execute(queries.load("insert_unique"), params)
         row = cur.fetchone()
     assert row is not None
@@ -44,10 +44,6 @@ def insert_many(conn: psycopg.Connection, jobs: Sequence[Job], now: datetime) ->
                        for job in jobs if job.unique}):
         conn.execute(queries.load("lock_unique_config"), {"config_lock_key": key})
     return [insert_one(conn, job, now, lock=False) for job in jobs]
-
-
-def _candidate(job: Job) -> unique.Candidate:
-    return unique.Candidate(worker=job.worker, queue=job.queue, args=job.args, meta=job.meta)
 
 
 def _row_params(job: Job, now: datetime) -> dict[str, Any]:

@@ -18,7 +18,7 @@ import psycopg
 from trainer.clock import utcnow
 from trainer.db.repo import Repo
 from trainer.errors import ArgumentError
-from trainer.jobs import drain, executor, filters, inserts, queries
+from trainer.jobs import drain, executor, filters, inserts, queries, retry
 from trainer.jobs.job import Job
 from trainer.jobs.results import DrainResult
 from trainer.jobs.states import JobState
@@ -147,10 +147,10 @@ class Oban:
         self.retry_all_jobs(ids=[filters.job_id(job_or_id)])
 
     def retry_all_jobs(self, **filter_by: Any) -> int:
-        """retry_job for every job matching the filters; return how many changed."""
-        params = filters.job_filter_params(filter_by)
-        params["now"] = utcnow()
-        return self.repo.execute(queries.load("retry_jobs"), params)
+        """retry_job for every job matching the filters; return how many changed. A job
+        of a unique worker whose key another job holds now is left as it is."""
+        with self.repo.transaction() as conn:
+            return retry.retry(conn, self._resolve, filter_by, utcnow())
 
     def cancel_job(self, job_or_id: Job | int) -> None:
         """Cancel a job that has not finished."""

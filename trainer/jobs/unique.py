@@ -200,6 +200,11 @@ class Candidate:
     args: dict[str, Any]
     meta: dict[str, Any]
 
+    @classmethod
+    def of(cls, job: Any) -> Candidate:
+        """The values of a Job (or anything with these four attributes)."""
+        return cls(worker=job.worker, queue=job.queue, args=job.args, meta=job.meta)
+
 
 def insert_params(unique: UniqueOptions, job: Candidate,
                   replace: Mapping[JobState, tuple[str, ...]] | None, now: datetime,
