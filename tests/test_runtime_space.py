@@ -95,3 +95,16 @@ def test_a_disk_that_fills_up_mid_lesson_gets_a_clear_error(fresh_home):
     assert first.startswith("DatabaseUnavailable the database server's disk is full (")
     assert "Free some space" in first and "TRAINER_RUNTIME_DIR" in first
     assert still == "[{'still_working': 1}]"
+
+
+def test_no_room_for_the_template_is_one_clear_error_too(fresh_home):
+    tiny = Path(fresh_home["TRAINER_RUNTIME_DIR"]).parent / "tiny"
+    env = {"TRAINER_RUNTIME_DIR": str(tiny), "TRAINER_DATABASE": "embedded",
+           "XDG_CACHE_HOME": str(tiny / "cache")}
+    result = in_namespace({str(tiny): 8}, PREPARE, env,
+                          prepare_dirs=f"chmod 755 {shlex.quote(str(tiny))}")
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("trainer.errors.DatabaseUnavailable: there is no room to prepare "
+                           "the embedded PostgreSQL server's template in ")
+    assert "needs about 48 MB" in last and "TRAINER_RUNTIME_DIR" in last

@@ -129,13 +129,25 @@ def tree_bytes(folder: Path) -> int:
                for root, _, names in os.walk(folder) for name in names)
 
 
+def check_room(folder: Path, needed: int, what: str) -> None:
+    free = free_bytes(folder)
+    if free < needed:
+        raise DatabaseUnavailable(
+            f"there is no room to {what} in {folder}: it needs about {_mb(needed)}, and "
+            f"{_mb(free)} are free. Free some space, or set TRAINER_RUNTIME_DIR to a folder "
+            "with room, e.g. TRAINER_RUNTIME_DIR=~/.trainer"
+        )
+
+
 def _mb(size: int) -> str:
     return f"{size / 1024 / 1024:.0f} MB"
 
 
 def cache_folder() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return private_folder(Path(base) / "chowmojo-trainer", 0o700)
+    # 0711: others may pass through (root's service user reaches the template), never
+    # list or write it.
+    return private_folder(Path(base) / "chowmojo-trainer", 0o711)
 
 
 class RunAs(TypedDict, total=False):

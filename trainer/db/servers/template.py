@@ -14,6 +14,7 @@ from trainer.db.servers.folders import run_as
 from trainer.errors import DatabaseUnavailable
 
 CLUSTER_LAYOUT = "w1d"  # change it when initdb's options change: a new template is made
+TEMPLATE_BYTES = 48 * 1024 * 1024  # what initdb and the lesson database take, with room
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ def template_cluster(bin_dir: Path, user: str | None, recipe: Recipe) -> Path:
     with folders.FileLock(template.parent / "cluster.lock"):
         if (template / "data" / "PG_VERSION").exists():
             return template / "data"
+        folders.check_room(template.parent, TEMPLATE_BYTES,
+                           "prepare the embedded PostgreSQL server's template")
         partial = template.parent / f"{name}.partial"
         # Left by a start that was killed: never delete a folder under a running server.
         keeper.stop_server(partial / "data")
