@@ -15,6 +15,7 @@ import urllib.request
 from jupyter_client.manager import KernelManager
 
 from tests.conftest import ROOT, clean_env
+from tests.kernels import run_cell
 from trainer.db.servers.keeper import is_alive
 
 
@@ -69,19 +70,10 @@ def test_jupyterlab_serves_the_exercises(tmp_path):
 
 def _execute(client, code: str) -> str:
     """Run code in the kernel; return what it printed (raise on an error)."""
-    msg_id = client.execute(code)
-    printed = []
-    while True:
-        message = client.get_iopub_msg(timeout=120)
-        if message["parent_header"].get("msg_id") != msg_id:
-            continue
-        kind, content = message["msg_type"], message["content"]
-        if kind == "stream":
-            printed.append(content["text"])
-        elif kind == "error":
-            raise AssertionError(f"{content['ename']}: {content['evalue']}")
-        elif kind == "status" and content["execution_state"] == "idle":
-            return "".join(printed)
+    printed, error = run_cell(client, code)
+    if error:
+        raise AssertionError(f"{error}:\n{printed}")
+    return printed
 
 
 def test_a_kernel_killed_three_times_leaves_no_server_and_the_lesson_still_works():

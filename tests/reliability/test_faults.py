@@ -13,13 +13,13 @@ between two operations and in the middle of one.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 
 import psycopg
 import pytest
 
+from tests.conftest import wait_for
 from tests.reliability.conftest import LessonServer, read_line, stop
 from trainer import db as database
 from trainer.db import Repo
@@ -27,15 +27,6 @@ from trainer.errors import DatabaseConnectionLost, DatabaseUnavailable
 from trainer.jobs import INFINITY, Oban, Worker
 
 pytestmark = pytest.mark.no_sandbox
-
-
-def _wait_for(condition, what: str, timeout: float = 60.0) -> None:
-    """Poll until `condition()` holds (a wait, not an assertion on time)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what} after {timeout:.0f} s")
-        time.sleep(0.02)
 
 
 # -- SIGKILL in the middle of perform, and the lifeline -------------------------------------
@@ -49,7 +40,7 @@ def test_a_job_killed_in_perform_is_rescued(lesson_server: LessonServer, tmp_pat
     child = lesson_server.child("hang", log, max_attempts=max_attempts)
     try:
         job_id = read_line(child, log)["job_id"]
-        _wait_for(lambda: repo.query("SELECT 1 FROM reliability_runs WHERE job_id = %s",
+        wait_for(lambda: repo.query("SELECT 1 FROM reliability_runs WHERE job_id = %s",
                                      (job_id,)), "perform to start")
         child.kill()  # SIGKILL: no finally, no ack
         child.wait(timeout=30)
@@ -219,7 +210,7 @@ def test_an_outage_in_the_middle_of_an_insert_leaves_no_row(lesson_server: Lesso
     try:
         thread.start()
         # (Polled on a connection of its own: the Repo's is busy with the insert.)
-        _wait_for(lambda: stalled.extend(watcher.execute(
+        wait_for(lambda: stalled.extend(watcher.execute(
             "SELECT application_name FROM pg_stat_activity "
             "WHERE application_name LIKE 'stalled after %'").fetchall()) or stalled,
             "the insert to reach the stalled job")
@@ -260,7 +251,7 @@ def test_a_drain_killed_midway_orphans_at_most_the_job_it_was_running(
     log = tmp_path / "drain.log"
     child = lesson_server.child("drain-all", log, queue="steady")
     try:
-        _wait_for(lambda: repo.query("SELECT count(*) AS n FROM reliability_runs")[0]["n"]
+        wait_for(lambda: repo.query("SELECT count(*) AS n FROM reliability_runs")[0]["n"]
                   >= 200, "the drain to run 200 jobs")
         child.kill()
         child.wait(timeout=30)

@@ -11,9 +11,8 @@ import time
 
 import psutil
 import psycopg
-from jupyter_client.manager import KernelManager
 
-from tests.conftest import ROOT, clean_env
+from tests.kernels import kernel, outcome, run_cell
 
 SETUP = """
 from trainer.lesson import *
@@ -37,35 +36,13 @@ print(json.dumps([[job.args["id"], job.state, job.attempt]
 """
 
 
-def _run(client, code: str, timeout: float = 120) -> tuple[str, str]:
-    """Run a cell; return (what it printed, the error's name or "")."""
-    msg_id = client.execute(code)
-    printed, error = [], ""
-    while True:
-        message = client.get_iopub_msg(timeout=timeout)
-        if message["parent_header"].get("msg_id") != msg_id:
-            continue
-        kind, content = message["msg_type"], message["content"]
-        if kind == "stream":
-            printed.append(content["text"])
-        elif kind == "error":
-            error = content["ename"]
-        elif kind == "status" and content["execution_state"] == "idle":
-            return "".join(printed), error
-
-
 def _last_json(text: str):
     return json.loads(text.strip().splitlines()[-1])
 
 
 def test_interrupting_a_hanging_drain_leaves_no_job_executing():
-    manager = KernelManager(kernel_name="python3")
-    manager.start_kernel(env=clean_env(), cwd=str(ROOT / "exercises"))
-    try:
-        client = manager.client()
-        client.start_channels()
-        client.wait_for_ready(timeout=60)
-        printed, error = _run(client, SETUP)
+    with kernel() as (manager, client):
+        printed, error = run_cell(client, SETUP)
         assert not error, printed
         conninfo = _last_json(printed)["conninfo"]
 
@@ -78,33 +55,20 @@ def test_interrupting_a_hanging_drain_leaves_no_job_executing():
                 time.sleep(0.05)
         time.sleep(0.3)  # well inside the hanging perform
         manager.interrupt_kernel()
-        interrupted = ""
-        while True:
-            message = client.get_iopub_msg(timeout=60)
-            if message["parent_header"].get("msg_id") != msg_id:
-                continue
-            if message["msg_type"] == "error":
-                interrupted = message["content"]["ename"]
-            if message["msg_type"] == "status" and \
-                    message["content"]["execution_state"] == "idle":
-                break
-        assert interrupted == "KeyboardInterrupt"
+        assert outcome(client, msg_id, timeout=60)[1] == "KeyboardInterrupt"
 
-        printed, error = _run(client, STATES)
+        printed, error = run_cell(client, STATES)
         assert not error, printed
         # The hanging job had its one attempt: discarded, with the interruption as its
         # error; the two the drain had taken and not started are back, untouched.
         assert _last_json(printed) == [[1, "discarded", 1], [2, "available", 0],
                                        [3, "available", 0]]
-        printed, error = _run(client, 'print(oban.drain_queue(queue="hang").success)')
+        printed, error = run_cell(client, 'print(oban.drain_queue(queue="hang").success)')
         assert (printed.strip(), error) == ("2", "")
-        client.stop_channels()
-    finally:
-        manager.shutdown_kernel(now=True)
 
 
 def _kill_server(client) -> None:
-    printed, error = _run(client, "import trainer.db\nprint(trainer.db.current().server.pid)")
+    printed, error = run_cell(client, "import trainer.db\nprint(trainer.db.current().server.pid)")
     assert not error, printed
     pid = int(printed.strip().splitlines()[-1])
     os.kill(pid, signal.SIGKILL)
@@ -115,41 +79,33 @@ def _kill_server(client) -> None:
 
 
 def test_a_server_that_dies_under_a_live_kernel_is_replaced_and_the_lesson_goes_on():
-    manager = KernelManager(kernel_name="python3")
-    manager.start_kernel(env=clean_env(), cwd=str(ROOT / "exercises"))
-    try:
-        client = manager.client()
-        client.start_channels()
-        client.wait_for_ready(timeout=60)
-        printed, error = _run(client, "from trainer.lesson import *\n"
+    with kernel() as (_, client):
+        printed, error = run_cell(client, "from trainer.lesson import *\n"
                                       "print(Repo.insert(Order(total=5)).id)")
         assert not error and "ready (embedded" in printed, printed
 
         _kill_server(client)
         # The operation that meets the dead connection says so...
-        printed, error = _run(client, "get_order(1)")
+        printed, error = run_cell(client, "get_order(1)")
         assert error == "DatabaseConnectionLost"
         # ...and the next one starts a fresh server, says what that means, and works.
-        printed, error = _run(client, "print(get_order(1))")
+        printed, error = run_cell(client, "print(get_order(1))")
         assert not error, printed
         assert "had stopped, so a fresh one was started" in printed
         assert "ready (embedded" in printed and "None" in printed.splitlines()
-        printed, error = _run(client, "print(Repo.insert(Order(total=7)).id)")
+        printed, error = run_cell(client, "print(Repo.insert(Order(total=7)).id)")
         assert (printed.strip(), error) == ("1", "")
 
         # Running the first cell again finds the server running, and says nothing more...
-        printed, error = _run(client, "from trainer.lesson import *")
+        printed, error = run_cell(client, "from trainer.lesson import *")
         assert (printed, error) == ("", "")
         # ...or, after another death, starts a fresh one there and then.
         _kill_server(client)
-        printed, error = _run(client, "from trainer.lesson import *")
+        printed, error = run_cell(client, "from trainer.lesson import *")
         assert not error and "a fresh one was started" in printed, printed
-        printed, error = _run(client, "print(Repo.all(Order))")
+        printed, error = run_cell(client, "print(Repo.all(Order))")
         assert (printed.strip(), error) == ("[]", "")
         # Its dynamic shared memory lives in files of its own data folder, not in
         # /dev/shm: a killed server leaves no segment behind there.
-        printed, error = _run(client, 'print(Repo.query("SHOW dynamic_shared_memory_type"))')
+        printed, error = run_cell(client, 'print(Repo.query("SHOW dynamic_shared_memory_type"))')
         assert (printed.strip(), error) == ("[{'dynamic_shared_memory_type': 'mmap'}]", "")
-        client.stop_channels()
-    finally:
-        manager.shutdown_kernel(now=True)

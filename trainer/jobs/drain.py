@@ -13,7 +13,7 @@ import psycopg
 
 from trainer.clock import utcnow
 from trainer.jobs import executor, options, queries
-from trainer.jobs.job import Job
+from trainer.jobs.job import COLUMNS, Job
 from trainer.jobs.results import DrainResult
 from trainer.jobs.validate import bad
 from trainer.jobs.worker import Worker
@@ -73,7 +73,7 @@ def _one_pass(repo: DrainRepo, conn: psycopg.Connection, resolve: Resolver, node
     fetch = {"attempted_by": [node, str(uuid.uuid4())]}
     done: tuple[Job, executor.Transition] | None = None
     for next_id in ids:
-        job = _ack_and_fetch(repo, done, next_id, fetch)
+        job = _ack_and_fetch(conn, done, next_id, fetch)
         done = None
         if job is None:
             continue  # taken by another drain meanwhile
@@ -92,12 +92,12 @@ def _one_pass(repo: DrainRepo, conn: psycopg.Connection, resolve: Resolver, node
     return counts
 
 
-def _ack_and_fetch(repo: DrainRepo, done: tuple[Job, executor.Transition] | None,
+def _ack_and_fetch(conn: psycopg.Connection, done: tuple[Job, executor.Transition] | None,
                    next_id: int, fetch: dict[str, Any]) -> Job | None:
     params = {**executor.ack_params(done[0].id if done else None, done[1] if done else None),
               **fetch, "next_id": next_id, "now": utcnow()}
-    rows = repo.query(queries.load("ack_and_fetch"), params)
-    return Job.from_row(rows[0]) if rows else None
+    row = conn.execute(queries.load("ack_and_fetch"), params).fetchone()
+    return Job.from_row(dict(zip(COLUMNS, row, strict=True))) if row else None
 
 
 def _savepoint(conn: psycopg.Connection) -> AbstractContextManager[object]:

@@ -17,4 +17,7 @@ UPDATE oban_jobs j SET
     attempted_by = %(attempted_by)s
 FROM taken
 WHERE j.id = taken.id
-RETURNING j.*
+-- The columns in Job.COLUMNS' order: the row is read as a plain tuple (no per-row names).
+RETURNING j.id, j.state, j.queue, j.worker, j.args, j.meta, j.tags, j.errors, j.attempt,
+          j.max_attempts, j.priority, j.attempted_by, j.inserted_at, j.scheduled_at,
+          j.attempted_at, j.completed_at, j.discarded_at, j.cancelled_at
