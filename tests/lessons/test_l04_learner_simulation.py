@@ -125,6 +125,28 @@ def test_discarded_refunds_can_be_retried(oban, insert):
     oban.retry_job(job)
     assert oban.get_job(job).discarded_at is None
 ''', "retry", "Your test catches a Refunder with max_attempts 20"),
+    # A retry test that never retries: it passes against every broken retry.
+    (STEP4 + "\n" + '''
+def test_discarded_refunds_can_be_retried(oban, insert):
+    order = insert("order", "refund_failure")
+    oban.insert(Refunder.new({"id": order.id, "reason": "Down"}))
+    assert oban.drain_queue(queue="default").discard == 1
+''', "retry", "Your test catches a job queue with a retry that resets the attempt count"),
+    (STEP4 + "\n" + '''
+def test_discarded_refunds_can_be_retried(oban, insert):
+    order = insert("order", "refund_failure")
+    job = oban.insert(Refunder.new({"id": order.id, "reason": "Down"}))
+    oban.drain_queue(queue="default")
+    oban.retry_job(job)
+    assert oban.get_job(job).state == "available"
+''', "retry", "Your test catches a job queue with a retry that gives no attempt more"),
+    (STEP4 + "\n" + TEST5.replace("%%ipytest", "").replace(
+        "    assert job.errors and job.discarded_at is None\n", ""),
+     "retry", "Your test catches a job queue with a retry that keeps discarded_at"),
+    # A test that fails against the learner's own (right) worker: nothing else is judged.
+    (STEP4 + "\n" + TEST3.replace("%%ipytest", "").replace("(1, 0, 0)", "(0, 1, 0)"),
+     "at_most_once", "Whether your test catches a broken Refunder can be judged once it "
+     "passes against yours"),
     (STEP6 + "\n" + '''
 def test_refunds_are_debounced(oban):
     first = oban.insert(Refunder.new({"id": 3, "reason": "Late"}, schedule_in=30))
@@ -148,6 +170,27 @@ def test_each_mistake_gets_a_cross_on_the_matching_line():
         crossed = [text.strip() for text in cell.text.splitlines() if text.strip().startswith("✗")]
         assert any(line in text for text in crossed), (
             f"check({step!r}) should cross {line!r} for:\n{source}\nbut printed:\n{cell.text}")
+
+
+def test_a_failing_test_gets_no_tick_for_catching_anything():
+    setup = next(c for c in read(EXERCISES).cells if c.cell_type == "code")
+    failing = STEP4 + "\n" + TEST3.replace("%%ipytest", "").replace("(1, 0, 0)", "(0, 1, 0)")
+    cells = run(nbformat.v4.new_notebook(cells=[setup, new_code_cell(failing),
+                                                new_code_cell('check("at_most_once")')]))
+    text = cells[-1].text
+    assert "✗ Your test `test_failed_refund_attempts_are_discarded` passes against your " \
+           "Refunder" in text
+    assert "Your test catches" not in text  # no verdict, tick or cross, on broken Refunders
+    assert "✗ Whether your test catches a broken Refunder can be judged once it passes" in text
+
+
+def test_a_check_run_in_a_fresh_kernel_says_to_run_the_cells_above():
+    setup = next(c for c in read(EXERCISES).cells if c.cell_type == "code")
+    cells = run(nbformat.v4.new_notebook(cells=[setup, new_code_cell('check("at_most_once")')]))
+    text = cells[-1].text
+    assert "✗ The cells above this one have run in this kernel" in text
+    assert "Run › Run All Above" in text
+    assert "you are close" not in text and "0 of " in text
 
 
 def test_hints_escalate_and_never_give_the_whole_answer_at_once():

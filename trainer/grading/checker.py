@@ -43,6 +43,11 @@ class Checker:
             lines = [Line("Your code runs without an error", False, (
                 "Run this step's code cell, then its test cell, and read the error.",
             ), describe(error))]
+        if not any(line.ok for line in lines) and _fresh_kernel(namespace):
+            lines = [Line("The cells above this one have run in this kernel", False, (
+                "This kernel has just started (or was restarted), so nothing the cells above "
+                "define is here yet: use Run › Run All Above, then run this check again.",
+            )), *lines]
         return Report.of(step, lines, self.ledger, owner.number, owner.solutions)
 
     def find(self, step: str, lesson: int | None = None) -> tuple[Lesson, Step]:
@@ -61,3 +66,10 @@ class Checker:
         numbers = ", ".join(str(owner.number) for owner, _ in matches)
         raise ArgumentError(f"check({step!r}) names a step of lessons {numbers}: say which, "
                             f"e.g. check({step!r}, lesson={matches[0][0].number})")
+
+
+def _fresh_kernel(namespace: dict[str, Any]) -> bool:
+    """True in a notebook kernel that has run no more than the first cell and this one
+    (IPython keeps the cells' sources in `In`, the empty In[0] first)."""
+    history = namespace.get("In")
+    return isinstance(history, list) and len(history) <= 3

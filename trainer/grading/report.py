@@ -74,6 +74,8 @@ class Report:
         good = sum(line.ok for line in self.lines)
         if self.passed:
             out.append(f"All {good} checks pass. Well done!")
+        elif good == 0:
+            out.append(f"0 of {len(self.lines)} checks pass yet: start with the first cross.")
         else:
             out.append(f"{good} of {len(self.lines)} checks pass. Keep going: you are close.")
         return "\n".join(out)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -23,17 +23,19 @@ def scratch() -> Iterator[None]:
             yield
 
 
-def run_test(test: Callable[..., Any]) -> BaseException | None:
+def run_test(test: Callable[..., Any],
+             overrides: Mapping[str, Callable[[Any], Any]] | None = None) -> BaseException | None:
     """Run a learner's test function in a scratch transaction, with the fixtures the
-    pytest plugin would give it; None when it passes."""
+    pytest plugin would give it (or `overrides` of some); None when it passes."""
+    providers = {**PROVIDERS, **(overrides or {})}
     wanted = list(inspect.signature(test).parameters)
-    unknown = [name for name in wanted if name not in PROVIDERS]
+    unknown = [name for name in wanted if name not in providers]
     if unknown:
         return LookupError(f"the test asks for {', '.join(unknown)}, which the checker cannot "
-                           f"give; it can give {', '.join(PROVIDERS)}")
+                           f"give; it can give {', '.join(providers)}")
     try:
         with scratch():
-            test(**{name: PROVIDERS[name](Repo) for name in wanted})
+            test(**{name: providers[name](Repo) for name in wanted})
     except Exception as error:  # noqa: BLE001 - any failure is the answer we want
         return error
     return None

@@ -3,17 +3,28 @@ broken variant of it? A test that passes on a broken worker would not catch that
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from trainer.grading.manifest import Namespace
 from trainer.grading.mutants import swapped
 from trainer.grading.report import Line
 from trainer.grading.runner import describe, is_stub, run_test
-from trainer.jobs import Worker
+from trainer.jobs import Oban, Worker
 
-# (what is broken, how to break the learner's worker, the hints for a test that misses it)
-Mutant = tuple[str, Callable[[type[Worker]], type[Worker]], tuple[str, ...]]
+
+@dataclass(frozen=True)
+class Mutant:
+    """One broken variant a test with teeth must fail against: the learner's worker
+    changed (`worker`), or the engine itself (`engine`, an Oban subclass given to the test
+    as its `oban` fixture and under the name `Oban`)."""
+
+    label: str
+    hints: tuple[str, ...]
+    worker: Callable[[type[Worker]], type[Worker]] | None = None
+    engine: type[Oban] | None = None
 
 
 def learner_worker(ns: Namespace, name: str) -> type[Worker] | None:
@@ -42,9 +53,31 @@ def teeth(ns: Namespace, test_name: str, worker_name: str,
         "Read the failure: is the test right, or the worker?",
         "Run the %%ipytest cell to see the full failure report.",
     ), describe(error) if error else "")]
-    for label, make, hints in mutants:
-        with swapped(test, worker_name, make(worker)):
-            caught = run_test(test) is not None
-        lines.append(Line(f"Your test catches a {worker_name} with {label}", caught, hints,
-                          "" if caught else f"your test passed against that broken {worker_name}"))
+    if error is not None:
+        # A test that fails anyway would "catch" every broken variant: say nothing of them.
+        lines.append(Line(f"Whether your test catches a broken {worker_name} can be judged "
+                          "once it passes against yours", False))
+        return lines
+    for mutant in mutants:
+        with _applied(mutant, test, worker_name, worker) as fixtures:
+            caught = run_test(test, fixtures) is not None
+        what = worker_name if mutant.engine is None else "job queue"
+        lines.append(Line(f"Your test catches a {what} with {mutant.label}", caught,
+                          mutant.hints,
+                          "" if caught else f"your test passed against that broken {what}"))
     return lines
+
+
+@contextmanager
+def _applied(mutant: Mutant, test: Any, worker_name: str,
+             worker: type[Worker]) -> Iterator[dict[str, Callable[[Any], Any]]]:
+    """The mutant in place for one run of the test; the fixtures to give it."""
+    with ExitStack() as stack:
+        fixtures: dict[str, Callable[[Any], Any]] = {}
+        if mutant.worker is not None:
+            stack.enter_context(swapped(test, worker_name, mutant.worker(worker)))
+        if mutant.engine is not None:
+            engine = mutant.engine
+            stack.enter_context(swapped(test, "Oban", engine))
+            fixtures["oban"] = lambda repo: engine(testing="manual", repo=repo)
+        yield fixtures

@@ -8,19 +8,25 @@ Refunders: a test that still passes would not catch that bug, and gets a cross.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from trainer import sqlfiles
 from trainer.clock import utcnow
 from trainer.course.chowmojo import insert
 from trainer.db.repo import Repo
 from trainer.grading.manifest import Namespace
-from trainer.grading.mutants import variant, without_replace
 from trainer.grading.report import Line
 from trainer.grading.runner import describe, scratch
 from trainer.grading.teeth import Mutant, learner_worker
 from trainer.grading.teeth import teeth as learner_test_teeth
-from trainer.jobs import INFINITY, Error, Job, Oban, Worker
+from trainer.jobs import Error, Job, Oban, Worker
+from trainer.lessons.l04_refunding_an_order.mutants import (
+    DEFAULT_STATES,
+    NO_REPLACE,
+    NO_UNIQUE,
+    RETRY_MUTANTS,
+    TWENTY_ATTEMPTS,
+    UNIQUE_ON_ALL_ARGS,
+)
 from trainer.notebook.stubs import YourTurn
 from trainer.testing import perform_job
 
@@ -214,39 +220,6 @@ def teeth(ns: Namespace, test_name: str, broken: list[Mutant]) -> list[Line]:
     return learner_test_teeth(ns, test_name, "Refunder", broken)
 
 
-NO_UNIQUE = ("no uniqueness at all", lambda r: variant(r, unique=None), (
-    "A test that catches this inserts two refund jobs for the same order.",
-    "Then it checks how many are enqueued: `assert len(all_enqueued(worker=Refunder)) == 1`.",
-))
-UNIQUE_ON_ALL_ARGS = (
-    "uniqueness on every arg, reason included",
-    lambda r: variant(r, unique={**_unique_dict(r), "keys": None}),
-    ("Give the two jobs in your test different reasons, as two customers' clicks would.",
-     "The same order id with reasons 'It was awful' and 'I said it was awful', say."),
-)
-TWENTY_ATTEMPTS = ("max_attempts 20 (retried on failure)", lambda r: variant(r, max_attempts=20),
-                   ("Drain the queue and check what the drain reports.",
-                    "`assert oban.drain_queue(queue='default') == {'discard': 1, 'success': 0}`."))
-DEFAULT_STATES = (
-    "the default unique states (discarded jobs ignored)",
-    lambda r: variant(r, unique={k: v for k, v in _unique_dict(r).items() if k != "states"}),
-    ("After the drain, insert another refund for the same order.",
-     "Then `refute_enqueued(worker=Refunder)`: nothing new may be waiting."),
-)
-NO_REPLACE = ("no replace (a second click does not push the refund out)", without_replace, (
-    "Insert a refund, make time pass (or insert with a shorter delay first), insert again.",
-    "Then assert the one job's scheduled_at moved: `assert_enqueued(worker=Refunder, "
-    "scheduled_in=600)`.",
-))
-
-
-def _unique_dict(refunder: type[Worker]) -> dict[str, Any]:
-    unique = refunder.worker_options.get("unique")
-    if isinstance(unique, dict):
-        return dict(unique)
-    return {"period": INFINITY} if unique is True else {}
-
-
 # -- the steps -------------------------------------------------------------------------------
 
 def step_worker(ns: Namespace) -> list[Line]:
@@ -270,7 +243,7 @@ def step_unique_states(ns: Namespace) -> list[Line]:
 
 
 def step_retry(ns: Namespace) -> list[Line]:
-    return [refunder_line(ns), *teeth(ns, TEST_RETRY, [TWENTY_ATTEMPTS])]
+    return [refunder_line(ns), *teeth(ns, TEST_RETRY, [TWENTY_ATTEMPTS, *RETRY_MUTANTS])]
 
 
 def step_debounce(ns: Namespace) -> list[Line]:
