@@ -30,6 +30,21 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+NOTEBOOK_TESTS = "_trainer_tests"  # in a notebook's namespace: its tests as they last ran
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Remember each notebook test that runs: ipytest removes a cell's test functions
+    from the namespace before the next cell runs, and a self-check of an earlier step
+    must still find the learner's test for it."""
+    for item in items:
+        function = getattr(item, "obj", None)
+        namespace = getattr(function, "__globals__", None)
+        if isinstance(item, pytest.Function) and isinstance(namespace, dict) \
+                and namespace.get("__name__") == "__main__":
+            namespace.setdefault(NOTEBOOK_TESTS, {})[item.name] = function
+
+
 @pytest.fixture(autouse=True)
 def _trainer_sandbox(request: pytest.FixtureRequest) -> Iterator[None]:
     wanted = request.node.get_closest_marker("no_sandbox") is None

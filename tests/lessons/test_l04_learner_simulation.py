@@ -203,3 +203,83 @@ def test_hints_escalate_and_never_give_the_whole_answer_at_once():
     assert "Hint 2:" in second
     assert "solutions/04_refunding_an_order.ipynb" in third
     assert "solutions/" not in first
+
+
+def _lines(text: str, mark: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip().startswith(mark)]
+
+
+def test_each_cross_names_its_actual_cause():
+    setup = next(c for c in read(EXERCISES).cells if c.cell_type == "code")
+    keys_forgotten = 'class Refunder(Worker, unique={"period": INFINITY}):' + PERFORM
+    counts_nothing = STEP4 + '''
+def test_only_one_refund_job_per_order(oban):
+    for reason in ("It was awful", "I said it was awful"):
+        oban.insert(Refunder.new({"id": 7, "reason": reason}))
+    assert oban.list_jobs(worker=Refunder)
+'''
+    never_refutes = STEP4 + TEST3.replace("%%ipytest", "") + \
+        '''    oban.insert(Refunder.new({"id": order.id, "reason": "Again"}))
+'''
+    cells = run(nbformat.v4.new_notebook(cells=[
+        setup, new_code_cell(keys_forgotten), new_code_cell('check("unique_forever")'),
+        new_code_cell(counts_nothing), new_code_cell('check("unique_forever")'),
+        new_code_cell(never_refutes), new_code_cell('check("unique_states")'),
+    ]))
+    keys, counting, refuting = (cell.text for cell in cells if cell.kind == "check")
+    # The period is right: only the keys are wrong, and the hint says so.
+    assert "✓ A refund asked for a year ago still blocks a new one" in keys
+    assert _lines(keys, "✗")[0] == "✗ Two refunds for one order (different reasons) leave one job"
+    assert not [line for line in _lines(keys, "✗") if "year ago" in line]
+    assert "the reason counts too" in keys and "Set the unique period" not in keys
+    # The test already uses two reasons: the hint is about what it does not check.
+    assert "✗ Your test catches a Refunder with uniqueness on every arg, reason included" \
+        in counting
+    assert "Now check what was stored" in counting and "different reasons, as two" \
+        not in counting
+    # The test already inserts again after the drain: the hint is about refuting.
+    assert "✗ Your test catches a Refunder with the default unique states" in refuting
+    assert "Now check what waits" in refuting
+    assert "After the drain, insert another refund" not in refuting
+
+
+def test_an_earlier_steps_check_still_finds_its_test_after_later_test_cells_ran():
+    setup = next(c for c in read(EXERCISES).cells if c.cell_type == "code")
+    cells = run(nbformat.v4.new_notebook(cells=[
+        setup, new_code_cell(STEP2), new_code_cell(TEST2), new_code_cell(STEP3),
+        new_code_cell(TEST3), new_code_cell('check("unique_forever")'),
+    ]))
+    text = cells[-1].text
+    assert "Your test `test_only_one_refund_job_per_order` exists" not in text
+    assert "✓ Your test `test_only_one_refund_job_per_order` passes against your Refunder" in text
+
+
+def test_the_debounce_hints_code_works_with_the_lessons_own_test():
+    from trainer.lessons.l04_refunding_an_order.checks import DEBOUNCED_NEW
+
+    setup = next(c for c in read(EXERCISES).cells if c.cell_type == "code")
+    method = DEBOUNCED_NEW.replace("@classmethod def new", "@classmethod\n    def new") \
+        .replace("): return", "):\n        return")
+    refunder = ('class Refunder(Worker, max_attempts=1, replace={"scheduled": '
+                '["scheduled_at", "args"]}, unique={"keys": ["id"], "period": INFINITY, '
+                f'"states": {EVERY_STATE}}}):\n    {method}\n' + PERFORM)
+    cells = run(nbformat.v4.new_notebook(cells=[setup, new_code_cell(refunder),
+                                                new_code_cell(TEST6),
+                                                new_code_cell('check("debounce")')]))
+    test_cell, check_cell = cells[-2], cells[-1]
+    assert " passed" in test_cell.text and "failed" not in test_cell.text, test_cell.text
+    assert "✗" not in check_cell.text, check_cell.text
+
+
+def test_times_in_messages_never_read_in_minus_zero_and_never_leak_the_checks_own_clock():
+    from trainer.lessons.l04_refunding_an_order.checks import _due
+
+    assert (_due(-0.3), _due(0.4), _due(29.6), _due(-5.2)) == (
+        "due now", "due now", "due in 30 s", "due 5 s ago")
+    setup = next(c for c in read(EXERCISES).cells if c.cell_type == "code")
+    no_replace = STEP6.replace('replace={"scheduled": ["scheduled_at", "args"]},', "")
+    cells = run(nbformat.v4.new_notebook(cells=[setup, new_code_cell(no_replace),
+                                                new_code_cell('check("debounce")')]))
+    text = cells[-1].text
+    assert "left the pending refund due when the first one had set it" in text
+    assert "due in 60 s" not in text and "-0 s" not in text

@@ -16,6 +16,7 @@ from trainer.grading.manifest import Lesson, Step
 from trainer.grading.report import HintLedger, Line, Report
 from trainer.grading.runner import describe
 from trainer.notebook.stubs import YourTurn
+from trainer.plugin import NOTEBOOK_TESTS
 
 
 class Checker:
@@ -33,8 +34,11 @@ class Checker:
             caller = inspect.currentframe()
             assert caller is not None and caller.f_back is not None
             namespace = caller.f_back.f_globals
+        # The learner's tests as they last ran (see trainer.plugin), under what the
+        # namespace holds now.
+        view = {**namespace.get(NOTEBOOK_TESTS, {}), **namespace}
         try:
-            lines = found.check(namespace)
+            lines = found.check(view)
         except YourTurn:
             lines = [Line("Your code for this step is written", False, (
                 "Replace each your_turn(...) line in this step's code cell, then run it.",
@@ -43,7 +47,7 @@ class Checker:
             lines = [Line("Your code runs without an error", False, (
                 "Run this step's code cell, then its test cell, and read the error.",
             ), describe(error))]
-        if not any(line.ok for line in lines) and _fresh_kernel(namespace):
+        if not any(line.ok for line in lines) and _fresh_kernel(view):
             lines = [Line("The cells above this one have run in this kernel", False, (
                 "This kernel has just started (or was restarted), so nothing the cells above "
                 "define is here yet: use Run › Run All Above, then run this check again.",

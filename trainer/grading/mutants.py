@@ -39,3 +39,17 @@ def without_replace(worker: type[Worker]) -> type[Worker]:
 
     base.new = classmethod(new)  # type: ignore[method-assign, assignment]
     return base
+
+
+def recording(worker: type[Worker], built: list[dict[str, Any]]) -> type[Worker]:
+    """The worker, with the args of every job it builds noted in `built`: what a test
+    did, for a hint that says what it lacks."""
+    learner_new = worker.new.__func__  # type: ignore[attr-defined]
+
+    def new(cls: type[Worker], args: Any = None, **options: Any) -> Any:
+        built.append(dict(args or {}))
+        return learner_new(cls, args, **options)
+
+    recorder = variant(worker)
+    recorder.new = classmethod(new)  # type: ignore[method-assign, assignment]
+    return recorder

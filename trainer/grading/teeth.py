@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from trainer.grading.manifest import Namespace
-from trainer.grading.mutants import swapped
+from trainer.grading.mutants import recording, swapped
 from trainer.grading.report import Line
 from trainer.grading.runner import describe, is_stub, run_test
 from trainer.jobs import Oban, Worker
@@ -25,6 +25,9 @@ class Mutant:
     hints: tuple[str, ...]
     worker: Callable[[type[Worker]], type[Worker]] | None = None
     engine: type[Oban] | None = None
+    # Given the args of the jobs the test built, hints that say what the test lacks
+    # (None: the general hints).
+    diagnose: Callable[[list[dict[str, Any]]], tuple[str, ...] | None] | None = None
 
 
 def learner_worker(ns: Namespace, name: str) -> type[Worker] | None:
@@ -59,23 +62,26 @@ def teeth(ns: Namespace, test_name: str, worker_name: str,
                           "once it passes against yours", False))
         return lines
     for mutant in mutants:
-        with _applied(mutant, test, worker_name, worker) as fixtures:
+        built: list[dict[str, Any]] = []
+        with _applied(mutant, test, worker_name, worker, built) as fixtures:
             caught = run_test(test, fixtures) is not None
+        hints = mutant.hints
+        if not caught and mutant.diagnose is not None:
+            hints = mutant.diagnose(built) or hints
         what = worker_name if mutant.engine is None else "job queue"
-        lines.append(Line(f"Your test catches a {what} with {mutant.label}", caught,
-                          mutant.hints,
+        lines.append(Line(f"Your test catches a {what} with {mutant.label}", caught, hints,
                           "" if caught else f"your test passed against that broken {what}"))
     return lines
 
 
 @contextmanager
-def _applied(mutant: Mutant, test: Any, worker_name: str,
-             worker: type[Worker]) -> Iterator[dict[str, Callable[[Any], Any]]]:
+def _applied(mutant: Mutant, test: Any, worker_name: str, worker: type[Worker],
+             built: list[dict[str, Any]]) -> Iterator[dict[str, Callable[[Any], Any]]]:
     """The mutant in place for one run of the test; the fixtures to give it."""
     with ExitStack() as stack:
         fixtures: dict[str, Callable[[Any], Any]] = {}
-        if mutant.worker is not None:
-            stack.enter_context(swapped(test, worker_name, mutant.worker(worker)))
+        broken = mutant.worker(worker) if mutant.worker is not None else worker
+        stack.enter_context(swapped(test, worker_name, recording(broken, built)))
         if mutant.engine is not None:
             engine = mutant.engine
             stack.enter_context(swapped(test, "Oban", engine))

@@ -10,15 +10,31 @@ from trainer.grading.mutants import variant, without_replace
 from trainer.grading.teeth import Mutant
 from trainer.jobs import INFINITY, Worker
 
+
+def _twice_for_one_order(built: list[dict[str, Any]], different_reasons: bool = False) -> bool:
+    by_order: dict[Any, set[Any]] = {}
+    for args in built:
+        by_order.setdefault(args.get("id"), set()).add(repr(args.get("reason")))
+    return any(len(reasons) > 1 if different_reasons else True
+               for order, reasons in by_order.items()
+               if sum(1 for args in built if args.get("id") == order) > 1)
+
+
+COUNT_THEM = ("Your test inserts two refunds for one order: good. Now check what was stored.",
+              "Only one job may be enqueued: `assert len(all_enqueued(worker=Refunder)) == 1`.")
+
 NO_UNIQUE = Mutant("no uniqueness at all", (
     "A test that catches this inserts two refund jobs for the same order.",
     "Then it checks how many are enqueued: `assert len(all_enqueued(worker=Refunder)) == 1`.",
-), worker=lambda r: variant(r, unique=None))
+), worker=lambda r: variant(r, unique=None),
+    diagnose=lambda built: COUNT_THEM if _twice_for_one_order(built) else None)
 UNIQUE_ON_ALL_ARGS = Mutant(
     "uniqueness on every arg, reason included",
     ("Give the two jobs in your test different reasons, as two customers' clicks would.",
      "The same order id with reasons 'It was awful' and 'I said it was awful', say."),
     worker=lambda r: variant(r, unique={**_unique_dict(r), "keys": None}),
+    diagnose=lambda built: COUNT_THEM if _twice_for_one_order(built, different_reasons=True)
+    else None,
 )
 TWENTY_ATTEMPTS = Mutant(
     "max_attempts 20 (retried on failure)",
@@ -32,6 +48,10 @@ DEFAULT_STATES = Mutant(
      "Then `refute_enqueued(worker=Refunder)`: nothing new may be waiting."),
     worker=lambda r: variant(r, unique={k: v for k, v in _unique_dict(r).items()
                                         if k != "states"}),
+    diagnose=lambda built: (
+        "Your test inserts another refund after the drain: good. Now check what waits.",
+        "Nothing new may be enqueued: `refute_enqueued(worker=Refunder)`.",
+    ) if _twice_for_one_order(built) else None,
 )
 NO_REPLACE = Mutant("no replace (a second click does not push the refund out)", (
     "Insert a refund, make time pass (or insert with a shorter delay first), insert again.",
