@@ -31,6 +31,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 NOTEBOOK_TESTS = "_trainer_tests"  # in a notebook's namespace: its tests as they last ran
+last_session: dict[str, int] = {}  # the last run's counts, for the notebook's summary line
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    last_session.update(collected=session.testscollected, failed=session.testsfailed,
+                        exit_code=int(exitstatus))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -38,8 +38,11 @@ def configure_ipytest() -> None:
         return
     import ipytest
 
+    from trainer.notebook.quiet import ipytest_cell
+
     ipytest.autoconfig(
-        raise_on_error=True,
+        # A failing cell raises all the same, quietly: see trainer.notebook.quiet.
+        raise_on_error=False,
         addopts=[
             "-q",
             # A learner's cells never pick up the settings of some project's pytest
@@ -49,9 +52,12 @@ def configure_ipytest() -> None:
             # test cell; the lesson needs only the trainer's own.
             "--disable-plugin-autoload", "-p", "no:cacheprovider", "-p", "trainer.plugin",
             "--color=no", "--tb=short",
+            # No short summary: its lines name ipytest's temporary module.
+            "-rN",
         ],
         coverage=False,
     )
+    get_ipython().register_magic_function(ipytest_cell, "cell", "ipytest")
 
 
 def sweep_ipytest_leftovers(folder: Path, older_than: float = 600.0) -> None:

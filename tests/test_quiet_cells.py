@@ -1,0 +1,55 @@
+"""A failing `%%ipytest` cell, as a learner sees it: the pytest report, then one short line
+(no IPython traceback box, no temporary module name), and the cell still fails."""
+
+from __future__ import annotations
+
+import copy
+
+from nbclient import NotebookClient
+from nbformat.v4 import new_code_cell, new_notebook
+
+from tests.conftest import ROOT
+
+FAILING = '''%%ipytest
+
+def test_passes():
+    assert 1 + 1 == 2
+
+def test_fails():
+    assert 1 + 1 == 3
+
+def test_fails_too():
+    assert_enqueued(worker=Worker)
+'''
+
+
+def _outputs(cells: list[str]) -> list[list[dict]]:
+    notebook = new_notebook(cells=[new_code_cell(source) for source in cells])
+    run = copy.deepcopy(notebook)
+    NotebookClient(run, timeout=120, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(ROOT / "exercises")}}).execute()
+    return [cell.outputs for cell in run.cells]
+
+
+def test_a_failing_cell_shows_the_report_and_one_short_line():
+    _, outputs = _outputs(["from trainer.lesson import *", FAILING])
+    errors = [o for o in outputs if o.output_type == "error"]
+    printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    assert len(errors) == 1
+    assert errors[0].ename == "TestsFailed"
+    assert errors[0].traceback == ["2 of 3 tests failed."]
+    assert "test_fails" in printed and "2 failed, 1 passed" in printed
+    assert "run_cell_magic" not in printed and "ipytest failed" not in printed
+    assert "t_" not in "".join(line for line in printed.splitlines()
+                               if line.startswith(("FAILED", "ERROR")))
+    assert not [line for line in printed.splitlines() if line.startswith("FAILED")]
+
+
+def test_a_passing_cell_raises_nothing_and_a_cell_with_no_test_says_so():
+    _, passing, empty = _outputs(["from trainer.lesson import *",
+                                  "%%ipytest\n\ndef test_fine():\n    pass\n",
+                                  "%%ipytest\n\nx = 1\n"])
+    assert not [o for o in passing if o.output_type == "error"]
+    [error] = [o for o in empty if o.output_type == "error"]
+    assert error.traceback == ["No test ran: write a function whose name starts with test_ "
+                               "in this cell."]
