@@ -15,11 +15,13 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version)); set PYTHON=python3.12"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@echo "Installing the trainer and its pinned dependencies into $(VENV) (a minute or two, the first time only)..."
+	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar on -e '.[dev]'
 	@touch $(STAMP)
 
-lab: $(STAMP)  ## open JupyterLab on the exercises
-	$(BIN)/jupyter lab --notebook-dir=exercises $$([ "$$(id -u)" = 0 ] && echo --allow-root)
+lab: $(STAMP)  ## open JupyterLab on the exercises (the solutions are one folder up)
+	$(BIN)/jupyter lab --notebook-dir=. --LabApp.default_url=/lab/tree/exercises \
+		$$([ "$$(id -u)" = 0 ] && echo --allow-root) $(LAB_OPTIONS)
 
 test: $(STAMP) lint  ## lint, type-check and run the whole test suite
 	$(BIN)/python -m pytest

@@ -8,7 +8,6 @@ import secrets
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 
@@ -29,11 +28,12 @@ def test_jupyterlab_serves_the_exercises(tmp_path):
     port, token = _free_port(), secrets.token_hex(16)
     env = clean_env(JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
                     JUPYTER_CONFIG_DIR=str(tmp_path / "config"))
+    # The command `make lab` runs, with a port and a token of the test's own.
     lab = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1",
-         f"--port={port}", f"--IdentityProvider.token={token}", f"--notebook-dir={ROOT}",
-         *(["--allow-root"] if os.geteuid() == 0 else [])],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        ["make", "-s", "lab", f"LAB_OPTIONS=--no-browser --ip=127.0.0.1 --port={port} "
+                               f"--IdentityProvider.token={token}"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     try:
         url = f"http://127.0.0.1:{port}/api/contents/exercises?token={token}"
@@ -56,6 +56,15 @@ def test_jupyterlab_serves_the_exercises(tmp_path):
                                     timeout=5) as response:
             notebook = json.load(response)
         assert notebook["content"]["cells"][1]["source"] == "from trainer.lesson import *"
+        # It opens on the exercises, and the solutions the hints point to open too.
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/?token={token}",
+                                    timeout=5) as response:
+            assert "/lab/tree/exercises" in response.geturl()
+        with urllib.request.urlopen(url.replace("/api/contents/exercises",
+                                                "/api/contents/solutions/"
+                                                "04_refunding_an_order.ipynb"),
+                                    timeout=5) as response:
+            assert json.load(response)["type"] == "notebook"
     finally:
         if lab.poll() is None:
             os.killpg(lab.pid, signal.SIGTERM)
