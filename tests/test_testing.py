@@ -89,10 +89,11 @@ def test_refute_failure_lists_the_matching_jobs(oban):
     assert f"#{job.id} " in str(caught.value)
 
 
-def test_assert_with_a_timeout_waits_for_a_job(oban):
+def test_assert_with_a_timeout_waits_for_a_job(oban, sandbox):
     import threading
 
     timer = threading.Timer(0.1, lambda: oban.insert(Mailer.new({"to": "late"})))
+    sandbox.allow(timer)  # its insert is the test's, rolled back with it
     timer.start()
     try:
         found = assert_enqueued(worker=Mailer, args={"to": "late"}, timeout=5)
@@ -101,10 +102,11 @@ def test_assert_with_a_timeout_waits_for_a_job(oban):
     assert found.args == {"to": "late"}
 
 
-def test_refute_with_a_timeout_notices_a_job_that_arrives(oban):
+def test_refute_with_a_timeout_notices_a_job_that_arrives(oban, sandbox):
     import threading
 
     timer = threading.Timer(0.05, lambda: oban.insert(Mailer.new({"to": "late"})))
+    sandbox.allow(timer)
     timer.start()
     try:
         with pytest.raises(AssertionError, match="but found 1"):

@@ -53,3 +53,20 @@ clock = Clock()
 def utcnow() -> datetime:
     """The app clock's time: naive UTC."""
     return clock.now()
+
+
+def relative(when: datetime | None, now: datetime | None = None) -> str:
+    """'now', 'in 10 min', '3 s ago', 'in 2 h', '5 days ago'."""
+    if when is None:
+        return ""
+    seconds = round((when - (now or utcnow())).total_seconds())
+    if abs(seconds) < 1:
+        return "now"
+    size = abs(seconds)
+    for unit, length in (("days", 86400), ("h", 3600), ("min", 60)):
+        if size >= length:
+            amount = f"{size // length} {unit}"
+            break
+    else:
+        amount = f"{size} s"
+    return f"in {amount}" if seconds > 0 else f"{amount} ago"

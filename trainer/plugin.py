@@ -7,7 +7,8 @@ with `pytest_plugins = ["trainer.plugin"]`.
 - Every test runs in a sandbox (one transaction, rolled back at the end) once the
   database is running in this process, so a learner's test needs no set-up code.
   Mark a test `no_sandbox` when it needs committed rows (concurrency tests).
-- `repo`, `insert`, `oban`: see `trainer.fixtures`.
+- `repo`, `insert`, `oban`: see `trainer.fixtures`; `sandbox`: the test's sandbox, to
+  allow another thread into it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from trainer import fixtures
 from trainer.bootstrap import prepare
 from trainer.db import current
 from trainer.db.repo import Repo, Repository
+from trainer.db.sandbox import Sandbox
 from trainer.jobs import Oban
 
 
@@ -70,6 +72,15 @@ def repo() -> Iterator[Repository]:
     else:
         with Repo.sandbox():
             yield Repo
+
+
+@pytest.fixture
+def sandbox(repo: Repository) -> Sandbox:
+    """This test's sandbox: `sandbox.allow(thread)` lets another thread work inside it
+    (a thread that is not allowed works outside, and what it writes is committed)."""
+    found = repo.current_sandbox()
+    assert found is not None
+    return found
 
 
 @pytest.fixture

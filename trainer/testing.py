@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from trainer.clock import utcnow
+from trainer.clock import relative, utcnow
 from trainer.db.repo import Repo
 from trainer.errors import ArgumentError
 from trainer.jobs import options as opts
@@ -249,8 +249,9 @@ def _describe(wanted: dict[str, Any]) -> str:
     for name, value in wanted.items():
         if name in TIMESTAMPS:
             when, delta = value
-            parts.append(f"{name}={when.isoformat(sep=' ', timespec='seconds')}"
-                         + (f" (±{delta:g} s)" if delta is not None else ""))
+            parts.append(f"{name}={when.isoformat(sep=' ', timespec='seconds')} "
+                         f"({relative(when)}"
+                         + (f", ±{delta:g} s)" if delta is not None else ")"))
         else:
             parts.append(f"{name}={value!r}")
     return ", ".join(parts)
@@ -267,8 +268,8 @@ def _listing(jobs: list[Job], wanted: dict[str, Any]) -> str:
         for name in shown:
             value = getattr(job, name)
             if isinstance(value, datetime):
-                value = value.isoformat(sep=" ", timespec="seconds")
-                fields.append(f"{name}={value}")
+                fields.append(f"{name}={value.isoformat(sep=' ', timespec='seconds')} "
+                              f"({relative(value)})")
             else:
                 fields.append(f"{name}={value!r}")
         lines.append(f"  #{job.id} " + " ".join(fields))

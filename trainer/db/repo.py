@@ -154,6 +154,10 @@ class Repository:
                     box.connection.close()  # broken by an outage: the pool drops it
                 box.pool.putconn(box.connection)
 
+    def current_sandbox(self) -> Sandbox | None:
+        """The sandbox this context (or this allowed thread) works in, if any."""
+        return self._context_sandbox() or self._allowed.get(threading.current_thread())
+
     @property
     def in_sandbox(self) -> bool:
         """True when this context (or this allowed thread) works inside a sandbox."""

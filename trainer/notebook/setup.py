@@ -9,6 +9,7 @@ from pathlib import Path
 
 from trainer.bootstrap import prepare
 from trainer.db import Database, process
+from trainer.notebook import display
 
 LEFTOVER = re.compile(r"t_[0-9a-f]{32}\.py")
 
@@ -19,6 +20,7 @@ def start_lesson(folder: Path | None = None) -> str:
     sweep_ipytest_leftovers(folder or Path.cwd())
     database = prepare()
     configure_ipytest()
+    configure_views()
     return database.status_line()
 
 
@@ -58,6 +60,17 @@ def configure_ipytest() -> None:
         coverage=False,
     )
     get_ipython().register_magic_function(ipytest_cell, "cell", "ipytest")
+
+
+def configure_views() -> None:
+    """HTML views of checks, jobs and drains in this notebook (see notebook.display)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None:
+        display.register(shell)
 
 
 def sweep_ipytest_leftovers(folder: Path, older_than: float = 600.0) -> None:
