@@ -17,6 +17,7 @@ from trainer.db.repo import Repo
 from trainer.grading.checker import Checker
 from trainer.jobs import INFINITY, Cancel, Discard, Error, Job, JobState, Oban, Snooze, Worker
 from trainer.lessons import all_lessons
+from trainer.notebook.lifecycle import lifecycle
 from trainer.notebook.setup import lesson_database, start_lesson
 from trainer.notebook.stubs import YourTurn, your_turn
 from trainer.testing import ANY, all_enqueued, assert_enqueued, perform_job, refute_enqueued
@@ -24,7 +25,7 @@ from trainer.testing import ANY, all_enqueued, assert_enqueued, perform_job, ref
 __all__ = [
     "ANY", "INFINITY", "Cancel", "Discard", "Error", "Job", "JobState", "Oban", "Order",
     "RefundError", "Repo", "Snooze", "Worker", "YourTurn", "all_enqueued", "assert_enqueued",
-    "check", "database", "datetime", "get_order", "perform_job",  # noqa: F822 - see __getattr__
+    "check", "database", "datetime", "get_order", "lifecycle", "perform_job",  # noqa: F822 - see __getattr__
     "refund_order", "refute_enqueued", "timedelta", "utcnow", "your_turn",
 ]
 
