@@ -27,12 +27,12 @@ MOVES = [
     (JobState.SCHEDULED, JobState.AVAILABLE, "due"),
     (JobState.AVAILABLE, JobState.EXECUTING, "fetched"),
     (JobState.EXECUTING, JobState.COMPLETED, "success"),
-    (JobState.EXECUTING, JobState.DISCARDED, "no attempt left"),
+    (JobState.EXECUTING, JobState.DISCARDED, "no attempts left"),
     (JobState.EXECUTING, JobState.CANCELLED, "Cancel"),
     (JobState.EXECUTING, JobState.RETRYABLE, "failed, attempts left"),
     (JobState.RETRYABLE, JobState.AVAILABLE, "backoff over"),
 ]
-WIDTH, HEIGHT, BOX_W, BOX_H = 660, 250, 110, 34
+WIDTH, HEIGHT, BOX_W, BOX_H, COLUMN = 760, 250, 110, 34, 205
 CURRENT, UNIQUE = "#ddf4ff", "#8250df"
 
 
@@ -54,7 +54,7 @@ class Lifecycle:
 
     def _center(self, state: JobState) -> tuple[float, float]:
         column, row = PLACES[state]
-        return 70 + column * 170, 30 + row * 70
+        return 70 + column * COLUMN, 30 + row * 70
 
     def _repr_svg_(self) -> str:
         parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
@@ -64,13 +64,12 @@ class Lifecycle:
                  'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
                  '<path d="M 0 0 L 10 5 L 0 10 z" fill="#57606a"/></marker></defs>']
         for start, end, label in MOVES:
-            (x1, y1), (x2, y2) = self._center(start), self._center(end)
-            x1, x2 = x1 + (BOX_W / 2 if x2 > x1 else 0), x2 - (BOX_W / 2 if x2 > x1 else 0)
-            y1 += BOX_H / 2 if y2 > y1 and x1 == x2 else 0
-            parts.append(f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="#57606a" '
-                         'marker-end="url(#arrow)"/>')
-            parts.append(f'<text x="{(x1 + x2) / 2}" y="{(y1 + y2) / 2 - 4}" fill="#57606a" '
-                         f'font-size="10" text-anchor="middle">{html.escape(label)}</text>')
+            (x1, y1), (x2, y2) = _edge(self._center(start), self._center(end))
+            parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+                         'stroke="#57606a" marker-end="url(#arrow)"/>')
+            parts.append(f'<text x="{(x1 + x2) / 2:.1f}" y="{(y1 + y2) / 2 - 5:.1f}" '
+                         'fill="#57606a" font-size="10" text-anchor="middle">'
+                         f"{html.escape(label)}</text>")
         for state in PLACES:
             x, y = self._center(state)
             count = self.counts.get(state, 0)
@@ -99,6 +98,16 @@ class Lifecycle:
             states.append(f"[{name}]" if state in self.unique_states else name)
         note = "  ([...]: the states uniqueness looks at)" if self.unique_states else ""
         return "Job states: " + " · ".join(states) + note
+
+
+def _edge(start: tuple[float, float], end: tuple[float, float]
+          ) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The line between two boxes' centres, cut at their borders (so arrowheads show)."""
+    dx, dy = end[0] - start[0], end[1] - start[1]
+    scale = min(BOX_W / 2 / abs(dx) if dx else float("inf"),
+                BOX_H / 2 / abs(dy) if dy else float("inf"))
+    return ((start[0] + dx * scale, start[1] + dy * scale),
+            (end[0] - dx * scale, end[1] - dy * scale))
 
 
 def lifecycle(jobs: Iterable[Job] = (), worker: type[Worker] | None = None) -> Lifecycle:
