@@ -8,11 +8,13 @@ import threading
 import pytest
 from jupyter_core.utils import ensure_event_loop
 
+from tests.conftest import ROOT
 from tests.notebook_runner import LESSONS, exercises, read, run, solutions
 from trainer import authoring
 from trainer.errors import ArgumentError
 from trainer.grading.checker import Checker
 
+ROOT_README = ROOT / "README.md"
 each_lesson = pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.slug for lesson in LESSONS])
 
 
@@ -178,3 +180,17 @@ def test_old_empty_ipytest_leftovers_are_swept(tmp_path):
     sweep_ipytest_leftovers(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [fresh.name, kept.name, notebook.name])
+
+
+def test_every_sql_file_the_notebooks_and_readme_name_exists():
+    import re
+
+    import trainer
+
+    texts = [ROOT_README.read_text()] + ["".join(c.source for c in read(path).cells)
+                                         for lesson in LESSONS
+                                         for path in (solutions(lesson), exercises(lesson))]
+    named = {name for text in texts for name in re.findall(r'trainer\.sql\("([^"]+)"\)', text)}
+    assert named, "no trainer.sql(...) mention found at all"
+    for name in sorted(named):
+        assert trainer.sql(name).strip(), name

@@ -11,7 +11,7 @@ __all__ = ["__version__", "sql"]
 
 
 def sql(name: str) -> str:
-    """The text of one of the job engine's SQL files, e.g. `sql("fetch_jobs")`."""
+    """The text of one of the job engine's SQL files, e.g. `sql("ack_and_fetch")`."""
     from trainer.jobs.queries import load  # here: `import trainer` stays light
 
     return load(name)
