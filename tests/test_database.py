@@ -21,7 +21,7 @@ from tests.conftest import ROOT, clean_env, run_python
 from trainer import db as database
 from trainer.bootstrap import embedded_server
 from trainer.db.servers.embedded import EmbeddedServer
-from trainer.db.servers.folders import servers_folder
+from trainer.db.servers.folders import server_folders
 from trainer.db.servers.keeper import is_alive
 from trainer.errors import ConfigurationError
 
@@ -233,4 +233,4 @@ def test_normal_exit_stops_the_server_and_removes_its_folder():
         assert owner.wait(timeout=30) == 0
     assert _wait_gone(info["pid"], timeout=1)
     assert not Path(info["dir"]).exists()
-    assert not list(servers_folder().glob(f"pg-{owner.pid}-*"))
+    assert not [d for folder in server_folders() for d in folder.glob(f"pg-{owner.pid}-*")]

@@ -18,7 +18,7 @@ import pytest
 
 from tests.conftest import ROOT, clean_env, processes_under, run_python, wait_for
 from trainer.db.servers.embedded import sweep_orphans
-from trainer.db.servers.folders import SERVICE_USER, servers_folder
+from trainer.db.servers.folders import SERVICE_USER, server_folders
 
 PREPARE = "from trainer.bootstrap import prepare\nprint(prepare().status_line())"
 
@@ -40,7 +40,7 @@ def test_a_start_killed_at_any_moment_leaves_nothing_running_and_the_next_start_
 
 
 def test_a_leftover_folder_with_no_keeper_recorded_is_swept():
-    folder = servers_folder() / "pg-999999-leftover"
+    folder = server_folders()[0] / "pg-999999-leftover"
     folder.mkdir()
     (folder / "owner.json").write_text(json.dumps({"pid": 999999, "started": 0.0}))
     hour_ago = time.time() - 3600

@@ -161,8 +161,7 @@ class Repository:
     @property
     def in_sandbox(self) -> bool:
         """True when this context (or this allowed thread) works inside a sandbox."""
-        return (self._context_sandbox() is not None
-                or threading.current_thread() in self._allowed)
+        return self.current_sandbox() is not None
 
     def close(self) -> None:
         """Close every idle connection; the next operation opens a new pool."""

@@ -4,7 +4,6 @@ a production runner would record them."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from typing import Any, Protocol
@@ -16,9 +15,7 @@ from trainer.jobs import executor, options, queries
 from trainer.jobs.job import COLUMNS, Job
 from trainer.jobs.results import DrainResult
 from trainer.jobs.validate import bad
-from trainer.jobs.worker import Worker
-
-Resolver = Callable[[str], "type[Worker] | LookupError"]
+from trainer.jobs.worker import Resolver, Worker
 
 
 class DrainRepo(Protocol):

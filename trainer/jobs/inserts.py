@@ -17,7 +17,7 @@ from trainer.jobs.job import Job
 
 def insert_one(conn: psycopg.Connection, job: Job, now: datetime, *, lock: bool) -> Job:
     """Store a job; with unique options, the oldest duplicate comes back instead."""
-    params = _row_params(job, now)
+    params = row_params(job, now)
     with conn.cursor(row_factory=dict_row) as cur:
         if job.unique is None:
             cur.execute(queries.load("insert_job"), params)
@@ -46,7 +46,8 @@ def insert_many(conn: psycopg.Connection, jobs: Sequence[Job], now: datetime) ->
     return [insert_one(conn, job, now, lock=False) for job in jobs]
 
 
-def _row_params(job: Job, now: datetime) -> dict[str, Any]:
+def row_params(job: Job, now: datetime) -> dict[str, Any]:
+    """The new row's columns, as insert_job.sql and insert_unique.sql take them."""
     return {
         "state": job.state.value, "queue": job.queue, "worker": job.worker,
         "args": Jsonb(job.args), "meta": Jsonb(job.meta), "tags": list(job.tags),

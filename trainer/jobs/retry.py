@@ -8,19 +8,16 @@ make two refunds for one order, so it stays as it is.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 import psycopg
 from psycopg.rows import dict_row
 
-from trainer.jobs import filters, queries, unique
+from trainer.jobs import filters, inserts, queries, unique
 from trainer.jobs.job import Job
 from trainer.jobs.states import JobState
-from trainer.jobs.worker import Worker
-
-Resolver = Callable[[str], "type[Worker] | LookupError"]
+from trainer.jobs.worker import Resolver
 
 
 def retry(conn: psycopg.Connection, resolve: Resolver, filter_by: dict[str, Any],
@@ -55,13 +52,9 @@ def _held_by_another(conn: psycopg.Connection, job: Job, options: unique.UniqueO
     conn.execute(queries.load("lock_unique_value"), {
         "config_lock_key": unique.config_lock_key(options, job.worker),
         "lock_key": unique.value_lock_key(options, candidate)})
-    params = {
-        "state": JobState.AVAILABLE.value, "queue": job.queue, "worker": job.worker,
-        "args": psycopg.types.json.Jsonb(job.args), "meta": psycopg.types.json.Jsonb(job.meta),
-        "tags": list(job.tags), "max_attempts": job.max_attempts, "priority": job.priority,
-        "inserted_at": now, "scheduled_at": now,
-        **unique.insert_params(options, candidate, None, now, lock=False),
-    }
+    as_new = job.evolve(state=JobState.AVAILABLE, scheduled_at=now)
+    params = {**inserts.row_params(as_new, now),
+              **unique.insert_params(options, candidate, None, now, lock=False)}
     # The unique insert's own lookup, in a savepoint that is always rolled back: what it
     # would insert is never kept.
     with conn.transaction(force_rollback=True), conn.cursor(row_factory=dict_row) as cur:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any, ClassVar
 
@@ -131,6 +131,10 @@ def build_job(worker: type[Worker], args: Mapping[str, Any] | None,
         replace=(uniq.check_replace(replace, worker_level=False) if "replace" in options
                  else base.get("replace")),
     )
+
+
+# What a runner looks a job's worker up with: the class, or why there is none.
+Resolver = Callable[[str], "type[Worker] | LookupError"]
 
 
 def resolve_worker(name: str, known: Mapping[str, type[Worker]]) -> type[Worker]:

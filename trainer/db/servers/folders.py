@@ -92,11 +92,6 @@ def memory_folder() -> Path | None:
     return private_folder(MEMORY / f"trainer-{os.getuid()}", 0o711)
 
 
-def servers_folder() -> Path:
-    """Where servers are put when there is room: in memory, else the runtime folder."""
-    return memory_folder() or runtime_folder()
-
-
 def server_folders() -> list[Path]:
     """Every folder a server of ours may live in (the sweep looks in each)."""
     return [folder for folder in (memory_folder(), runtime_folder()) if folder is not None]
