@@ -13,8 +13,9 @@ from tests.conftest import ROOT, clean_env
 
 
 @contextmanager
-def kernel() -> Iterator[tuple[KernelManager, Any]]:
-    """A fresh kernel in the exercises folder, without Docker, and a client to it."""
+def kernel(now: bool = True) -> Iterator[tuple[KernelManager, Any]]:
+    """A fresh kernel in the exercises folder, without Docker, and a client to it; shut
+    down at the end by a kill (`now`) or by asking it, as JupyterLab does."""
     manager = KernelManager(kernel_name="python3")
     manager.start_kernel(env=clean_env(), cwd=str(ROOT / "exercises"))
     client = manager.client()
@@ -24,7 +25,7 @@ def kernel() -> Iterator[tuple[KernelManager, Any]]:
         yield manager, client
     finally:
         client.stop_channels()
-        manager.shutdown_kernel(now=True)
+        manager.shutdown_kernel(now=now)
 
 
 def outcome(client: Any, msg_id: str, timeout: float = 120) -> tuple[str, str]:

@@ -161,27 +161,6 @@ def test_exercises_and_solutions_run_at_the_same_time(lesson):
     _assert_exercises_wait_for_the_learner(results["exercises"])
 
 
-def test_old_empty_ipytest_leftovers_are_swept(tmp_path):
-    import os
-    import time
-
-    from trainer.notebook.setup import sweep_ipytest_leftovers
-
-    old, fresh, kept = (tmp_path / f"t_{c * 32}.py" for c in "abc")
-    for path in (old, fresh, kept):
-        path.write_text("")
-    kept.write_text("x = 1")
-    hour_ago = time.time() - 3600
-    for path in (old, kept):
-        os.utime(path, (hour_ago, hour_ago))
-    notebook = tmp_path / "t_notes.py"
-    notebook.write_text("")
-    os.utime(notebook, (hour_ago, hour_ago))
-    sweep_ipytest_leftovers(tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        [fresh.name, kept.name, notebook.name])
-
-
 def test_every_sql_file_the_notebooks_and_readme_name_exists():
     import re
 

@@ -40,6 +40,11 @@ def test_a_failing_cell_shows_the_report_and_one_short_line():
     assert errors[0].traceback == ["2 of 3 tests failed."]
     assert "test_fails" in printed and "2 failed, 1 passed" in printed
     assert "run_cell_magic" not in printed and "ipytest failed" not in printed
+    # Nothing of pytest's about the trainer's modules, and none of the trainer's frames:
+    # the learner's line, then the message.
+    assert "warning" not in printed.lower()
+    assert "trainer/" not in printed
+    assert "assert_enqueued(worker=Worker)\nE   AssertionError: Expected a job" in printed
     assert "t_" not in "".join(line for line in printed.splitlines()
                                if line.startswith(("FAILED", "ERROR")))
     assert not [line for line in printed.splitlines() if line.startswith("FAILED")]
@@ -53,3 +58,49 @@ def test_a_passing_cell_raises_nothing_and_a_cell_with_no_test_says_so():
     [error] = [o for o in empty if o.output_type == "error"]
     assert error.traceback == ["No test ran: write a function whose name starts with test_ "
                                "in this cell."]
+
+
+WHERE = """%%ipytest
+
+import os
+from pathlib import Path
+
+def test_where_the_cell_module_is():
+    here = Path(__file__)
+    globals()["CELL_FOLDER"] = str(here.parent)
+    assert here.exists() and here.parent != Path.cwd()
+    assert not [name for name in os.listdir(".") if name.startswith("t_")]
+"""
+
+
+def test_a_test_cell_makes_no_file_beside_the_notebook():
+    """ipytest's module file for the run goes in the kernel's own folder (mode 0700), which
+    goes when the kernel does: nothing flashes in, or stays in, the notebook's folder. A
+    killed kernel's folder is removed by the next kernel's first test cell."""
+    import os
+    import stat
+    from pathlib import Path
+
+    from tests.kernels import kernel, run_cell
+
+    def cell_folder(client) -> Path:
+        run_cell(client, "from trainer.lesson import *")
+        printed, error = run_cell(client, WHERE)
+        assert error == "", printed
+        printed, _ = run_cell(client, "print(CELL_FOLDER)")
+        return Path(printed.strip())
+
+    before = sorted(os.listdir(ROOT / "exercises"))
+    with kernel(now=False) as (_, client):
+        folder = cell_folder(client)
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        assert os.listdir(folder) == []  # each run's file goes when the run ends
+    assert not folder.exists()
+    with kernel(now=True) as (_, client):
+        killed = cell_folder(client)
+    assert killed.exists()
+    with kernel(now=False) as (_, client):
+        last = cell_folder(client)
+        assert last != killed and not killed.exists()
+    assert not last.exists()
+    assert sorted(os.listdir(ROOT / "exercises")) == before

@@ -9,14 +9,21 @@ with `pytest_plugins = ["trainer.plugin"]`.
   Mark a test `no_sandbox` when it needs committed rows (concurrency tests).
 - `repo`, `insert`, `oban`: see `trainer.fixtures`; `sandbox`: the test's sandbox, to
   allow another thread into it.
+- A failing notebook test's traceback stops at the learner's own lines: the trainer's
+  frames below them are left out.
+
+PYTEST_DONT_REWRITE: the lesson imports this module before its first test cell, so
+pytest could not rewrite its asserts anyway, and would warn about it in every lesson.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from _pytest._code import Traceback
 
 from trainer import fixtures
 from trainer.bootstrap import prepare
@@ -41,16 +48,43 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
                         exit_code=int(exitstatus))
 
 
+def _notebook_namespace(item: pytest.Item) -> dict[str, Any] | None:
+    """The notebook's namespace when `item` is a test written in a notebook cell."""
+    namespace = getattr(getattr(item, "obj", None), "__globals__", None)
+    if isinstance(item, pytest.Function) and isinstance(namespace, dict) \
+            and namespace.get("__name__") == "__main__":
+        return namespace
+    return None
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Remember each notebook test that runs: ipytest removes a cell's test functions
     from the namespace before the next cell runs, and a self-check of an earlier step
     must still find the learner's test for it."""
     for item in items:
-        function = getattr(item, "obj", None)
-        namespace = getattr(function, "__globals__", None)
-        if isinstance(item, pytest.Function) and isinstance(namespace, dict) \
-                and namespace.get("__name__") == "__main__":
-            namespace.setdefault(NOTEBOOK_TESTS, {})[item.name] = function
+        namespace = _notebook_namespace(item)
+        if isinstance(item, pytest.Function) and namespace is not None:
+            namespace.setdefault(NOTEBOOK_TESTS, {})[item.name] = item.obj
+            _hide_trainer_frames(item)
+
+
+TRAINER_FOLDER = Path(__file__).resolve().parent
+
+
+def _without_trainer_frames(traceback: Traceback) -> Traceback:
+    """`traceback` less the trainer's frames, unless nothing of the learner's would remain."""
+    learners = traceback.filter(
+        lambda entry: TRAINER_FOLDER not in Path(entry.path).resolve().parents)
+    return learners if len(learners) else traceback
+
+
+def _hide_trainer_frames(item: pytest.Function) -> None:
+    """Make a notebook test's failure show the learner's lines only: the error's message
+    says what went wrong, and the trainer's frames below the learner's call add noise.
+    (pytest 9.2 cuts the traceback to the test function in `_traceback_filter`; this
+    filters what that returns.)"""
+    cut = item._traceback_filter
+    item._traceback_filter = lambda excinfo: _without_trainer_frames(cut(excinfo))  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import os
-import re
-import time
-from pathlib import Path
 
 from trainer.bootstrap import prepare
 from trainer.db import Database, process
 from trainer.notebook import display
 
-LEFTOVER = re.compile(r"t_[0-9a-f]{32}\.py")
 
-
-def start_lesson(folder: Path | None = None) -> str:
+def start_lesson() -> str:
     """Start (or reuse) the database, make `%%ipytest` cells run with the trainer's
     fixtures, and return the status line to print."""
-    sweep_ipytest_leftovers(folder or Path.cwd())
     database = prepare()
     configure_ipytest()
     configure_views()
@@ -40,6 +34,7 @@ def configure_ipytest() -> None:
         return
     import ipytest
 
+    from trainer.notebook import cellfiles
     from trainer.notebook.quiet import ipytest_cell
 
     ipytest.autoconfig(
@@ -59,6 +54,7 @@ def configure_ipytest() -> None:
         ],
         coverage=False,
     )
+    cellfiles.install()  # the cell's module file goes in a folder of the kernel's own
     get_ipython().register_magic_function(ipytest_cell, "cell", "ipytest")
 
 
@@ -72,12 +68,3 @@ def configure_views() -> None:
     if shell is not None:
         display.register(shell)
 
-
-def sweep_ipytest_leftovers(folder: Path, older_than: float = 600.0) -> None:
-    """ipytest runs each test cell from an empty file `t_<hex>.py` next to the notebook and
-    removes it afterwards; a kernel killed mid-run leaves it behind. Remove old ones."""
-    now = time.time()
-    for path in folder.glob("t_*.py"):
-        if LEFTOVER.fullmatch(path.name) and path.stat().st_size == 0 \
-                and now - path.stat().st_mtime > older_than:
-            path.unlink(missing_ok=True)
