@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: help lab test test-long lint bench exercises clean
+.PHONY: help lab test test-long lint bench exercises screenshots clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,6 +38,9 @@ bench: $(STAMP)  ## every benchmark, one table
 
 exercises: $(STAMP)  ## regenerate exercises/ from solutions/
 	$(BIN)/python -m trainer.authoring build
+
+screenshots: $(STAMP)  ## the README's pictures of the lesson, taken in a real headless browser
+	TRAINER_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q tests/test_browser.py
 
 clean:  ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

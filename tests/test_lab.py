@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import os
-import secrets
 import signal
-import socket
-import subprocess
 import time
 import urllib.request
 
@@ -15,66 +11,23 @@ from jupyter_client.manager import KernelManager
 
 from tests.conftest import ROOT, clean_env
 from tests.kernels import run_cell
+from tests.lab import running_lab
 from trainer.db.servers.keeper import is_alive
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_jupyterlab_serves_the_exercises(tmp_path):
-    port, token = _free_port(), secrets.token_hex(16)
-    env = clean_env(JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
-                    JUPYTER_CONFIG_DIR=str(tmp_path / "config"))
-    # The command `make lab` runs, with a port and a token of the test's own.
-    lab = subprocess.Popen(
-        ["make", "-s", "lab", f"LAB_OPTIONS=--no-browser --ip=127.0.0.1 --port={port} "
-                               f"--IdentityProvider.token={token}"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}/api/contents/exercises?token={token}"
-        listing = None
-        deadline = time.monotonic() + 60
-        while listing is None and time.monotonic() < deadline:
-            assert lab.poll() is None, lab.stderr.read().decode() if lab.stderr else ""
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    listing = json.load(response)
-            except OSError:
-                time.sleep(0.2)
-        assert listing is not None, "JupyterLab did not answer within 60 s"
+    with running_lab(tmp_path) as lab:
+        listing = lab.get("/api/contents/exercises")
         assert listing["type"] == "directory"
         names = [entry["name"] for entry in listing["content"]]
         assert "04_refunding_an_order.ipynb" in names
-        with urllib.request.urlopen(url.replace("/api/contents/exercises",
-                                                "/api/contents/exercises/"
-                                                "04_refunding_an_order.ipynb"),
-                                    timeout=5) as response:
-            notebook = json.load(response)
+        notebook = lab.get("/api/contents/exercises/04_refunding_an_order.ipynb")
         assert notebook["content"]["cells"][1]["source"] == "from trainer.lesson import *"
         # It opens on the exercises, and the solutions the hints point to open too.
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/?token={token}",
-                                    timeout=5) as response:
+        with urllib.request.urlopen(lab.url("/"), timeout=5) as response:
             assert "/lab/tree/exercises" in response.geturl()
-        with urllib.request.urlopen(url.replace("/api/contents/exercises",
-                                                "/api/contents/solutions/"
-                                                "04_refunding_an_order.ipynb"),
-                                    timeout=5) as response:
-            assert json.load(response)["type"] == "notebook"
-    finally:
-        if lab.poll() is None:
-            os.killpg(lab.pid, signal.SIGTERM)
-            try:
-                lab.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(lab.pid, signal.SIGKILL)
-                lab.wait()
-        if lab.stderr:
-            lab.stderr.close()
+        solution = lab.get("/api/contents/solutions/04_refunding_an_order.ipynb")
+        assert solution["type"] == "notebook"
 
 
 def _execute(client, code: str) -> str:

@@ -45,6 +45,9 @@ def test_a_failing_cell_shows_the_report_and_one_short_line():
     assert "warning" not in printed.lower()
     assert "trainer/" not in printed
     assert "assert_enqueued(worker=Worker)\nE   AssertionError: Expected a job" in printed
+    # Frames are named as IPython names them, by the cell's prompt number: the test cell
+    # is the second cell run.
+    assert "Cell In[2]:5: in test_fails\n" in printed and "ipykernel" not in printed
     assert "t_" not in "".join(line for line in printed.splitlines()
                                if line.startswith(("FAILED", "ERROR")))
     assert not [line for line in printed.splitlines() if line.startswith("FAILED")]
@@ -104,3 +107,17 @@ def test_a_test_cell_makes_no_file_beside_the_notebook():
         assert last != killed and not killed.exists()
     assert not last.exists()
     assert sorted(os.listdir(ROOT / "exercises")) == before
+
+
+def test_a_your_turn_message_comes_in_lines_a_browser_need_not_break():
+    import pytest
+
+    from trainer.notebook.stubs import WIDTH, YourTurn, your_turn
+
+    with pytest.raises(YourTurn) as raised:
+        your_turn("insert two refund jobs for order 1 with different reasons, then check "
+                  "that only one is enqueued.")
+    printed = raised.exconly()  # what pytest shows after "E   "
+    assert printed.startswith("trainer.notebook.stubs.YourTurn: Your turn! insert two")
+    assert all(len(line) <= WIDTH for line in printed.splitlines()), printed
+    assert " ".join(printed.split()).endswith("then run the cell again.")

@@ -83,3 +83,14 @@ def test_an_assert_enqueued_failure_shows_relative_times(oban):
         assert_enqueued(worker=Courier, scheduled_in=60)
     message = str(caught.value)
     assert "(in 1 min" in message and "(in 10 min)" in message
+
+
+def test_a_job_table_gives_the_date_only_when_it_is_not_today():
+    from datetime import UTC, datetime, timedelta
+
+    from trainer.notebook.display import _when
+
+    now = datetime(2026, 12, 1, 12, 0, 0, tzinfo=UTC)
+    assert _when(now - timedelta(seconds=3), now).endswith(">(11:59:57)</span>")
+    assert _when(now + timedelta(days=2), now).endswith(">(2026-12-03 12:00:00)</span>")
+    assert _when(None, now) == ""

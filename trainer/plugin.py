@@ -18,7 +18,7 @@ pytest could not rewrite its asserts anyway, and would warn about it in every le
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +85,24 @@ def _hide_trainer_frames(item: pytest.Function) -> None:
     filters what that returns.)"""
     cut = item._traceback_filter
     item._traceback_filter = lambda excinfo: _without_trainer_frames(cut(excinfo))  # type: ignore[method-assign]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Name a notebook test's frames as IPython does ("Cell In[4]:11"), not by the
+    temporary file the cell was compiled into."""
+    report = yield
+    if _notebook_namespace(item) is not None:
+        from trainer.notebook.cellfiles import cell_label
+
+        for traceback, _, _ in getattr(report.longrepr, "chain", ()):
+            for entry in traceback.reprentries:
+                location = getattr(entry, "reprfileloc", None)
+                if location is not None:
+                    location.path = cell_label(location.path)
+    return report
 
 
 @pytest.fixture(autouse=True)

@@ -67,3 +67,15 @@ def install() -> None:
     import ipytest._impl
 
     ipytest._impl.random_module_path = module_path
+
+
+def cell_label(filename: str) -> str:
+    """`Cell In[4]` for the file IPython compiled the notebook's 4th run into (the name its
+    own tracebacks use); any other file name as it is."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return filename
+    shell = get_ipython()
+    named = shell.compile.format_code_name(filename) if shell is not None else None
+    return " ".join(named) if named else filename

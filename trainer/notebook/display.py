@@ -57,14 +57,16 @@ def report_html(report: Report) -> str:
 
 
 JOB_COLUMNS = ("id", "worker", "state", "queue", "args", "attempt", "scheduled", "inserted")
+CELL = "padding:2px 8px;vertical-align:top;text-align:left"
 
 
 def _when(value: datetime | None, now: datetime) -> str:
+    """"3 s ago (23:51:03)": relative, then absolute (with the date when not today's)."""
     if value is None:
         return ""
+    absolute = value.strftime("%H:%M:%S" if value.date() == now.date() else "%Y-%m-%d %H:%M:%S")
     return (f"{html.escape(relative(value, now))} "
-            f'<span style="color:#57606a">({value.isoformat(sep=" ", timespec="seconds")})'
-            "</span>")
+            f'<span style="color:#57606a;white-space:nowrap">({absolute})</span>')
 
 
 def jobs_html(jobs: list[Job]) -> str:
@@ -80,8 +82,9 @@ def jobs_html(jobs: list[Job]) -> str:
                  html.escape(job.state.value), html.escape(job.queue),
                  f"<code>{html.escape(repr(job.args))}</code>",
                  f"{job.attempt} of {job.max_attempts}", scheduled, _when(job.inserted_at, now)]
-        rows.append("<tr>" + "".join(f'<td style="padding:2px 8px;vertical-align:top">{cell}'
-                                     "</td>" for cell in cells) + "</tr>")
+        # JupyterLab right-aligns table cells unless told otherwise.
+        rows.append("<tr>" + "".join(f'<td style="{CELL}">{cell}</td>' for cell in cells)
+                    + "</tr>")
     return (f'<table class="trainer-jobs" style="{BOX}border-collapse:collapse">'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 

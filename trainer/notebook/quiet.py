@@ -34,7 +34,16 @@ def ipytest_cell(line: str, cell: str) -> None:
     __tracebackhide__ = True
     import ipytest
     from ipytest._impl import ipytest_magic  # ipytest's %%ipytest (0.14.2), wrapped here
+    from IPython import get_ipython
 
-    ipytest_magic(line, cell)
+    # ipytest runs the cell's code as a cell of its own, which IPython numbers with the
+    # *next* execution count; this cell's own number makes tracebacks say "Cell In[4]"
+    # for the cell whose prompt reads [4].
+    shell = get_ipython()
+    shell.execution_count -= 1
+    try:
+        ipytest_magic(line, cell)
+    finally:
+        shell.execution_count += 1
     if ipytest.exit_code not in (0, None):
         raise TestsFailed(summary(ipytest.exit_code))
