@@ -4,7 +4,6 @@ working a notebook in JupyterLab the way a learner does: select a cell, Shift+En
 from __future__ import annotations
 
 import shutil
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import IN_CI
+from tests.conftest import IN_CI, wait_for
 
 BROWSER, DRIVER = "chromium", "chromedriver"
 
@@ -49,11 +48,4 @@ def chromium(folder: Path, width: int = 1280, height: int = 1000) -> Iterator[An
 
 
 def wait_until(condition: Any, what: str, timeout: float = 60.0) -> Any:
-    """The first true value of `condition()`, polled; fail naming `what` after `timeout`."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        assert time.monotonic() < deadline, f"{what}: not seen within {timeout:.0f} s"
-        time.sleep(0.1)
+    return wait_for(condition, what, timeout, poll=0.1)

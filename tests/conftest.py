@@ -105,9 +105,11 @@ def processes_under(base: Path) -> list[psutil.Process]:
     return found
 
 
-def wait_for(condition, what: str, timeout: float = 60.0) -> None:
+def wait_for(condition, what: str, timeout: float = 60.0, poll: float = 0.05):
+    """The first true value of `condition()`; fail naming `what` after `timeout` s."""
     deadline = time.monotonic() + timeout
-    while not condition():
+    while not (value := condition()):
         if time.monotonic() > deadline:
             raise AssertionError(f"gave up waiting for {what} after {timeout:.0f} s")
-        time.sleep(0.05)
+        time.sleep(poll)
+    return value

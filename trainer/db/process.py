@@ -56,3 +56,25 @@ def set_current(database: Database | None) -> None:
     global _current, _owner_pid
     _current = database
     _owner_pid = os.getpid() if database is not None else None
+
+
+# What must stop before this process's server does (running Oban instances), newest first.
+_before_shutdown: list[Callable[[], object]] = []
+
+
+def before_shutdown(callback: Callable[[], object]) -> None:
+    if callback not in _before_shutdown:
+        _before_shutdown.append(callback)
+
+
+def forget_before_shutdown(callback: Callable[[], object]) -> None:
+    if callback in _before_shutdown:
+        _before_shutdown.remove(callback)
+
+
+def run_before_shutdown() -> None:
+    for callback in reversed(list(_before_shutdown)):
+        try:
+            callback()
+        except Exception:  # noqa: BLE001, S110 - the server must stop whatever happens here
+            pass

@@ -127,7 +127,9 @@ def _revive(schema: Schema) -> Database | None:
 
 
 def shutdown() -> None:
-    """Stop the server this process started (a forked child never stops its parent's)."""
+    """Stop the server this process started (a forked child never stops its parent's),
+    once what runs on it (Oban instances) has stopped."""
+    process.run_before_shutdown()
     with _lock:
         database = process.current()
         if database is not None:

@@ -1,7 +1,10 @@
-"""Oban: insert jobs, drain queues, retry and cancel, on the trainer's PostgreSQL.
+"""Oban: insert jobs, run queues, drain them in tests, retry and cancel, on the
+trainer's PostgreSQL.
 
-    oban = Oban(testing="manual")
+    oban = Oban(queues={"default": 10}).start()   # jobs run by themselves, in threads
     job = oban.insert(Refunder.new({"id": 1, "reason": "cold"}))
+
+    oban = Oban(testing="manual")                  # in tests: jobs run when drained
     oban.drain_queue(queue="default")   # -> DrainResult(success=1, ...)
 """
 
@@ -21,6 +24,10 @@ from trainer.errors import ArgumentError
 from trainer.jobs import drain, executor, filters, inserts, queries, retry
 from trainer.jobs.job import Job
 from trainer.jobs.results import DrainResult
+from trainer.jobs.runtime import config as runtime_config
+from trainer.jobs.runtime import instance as runtime
+from trainer.jobs.runtime.control import QueueControl
+from trainer.jobs.runtime.notifier import notify_insert
 from trainer.jobs.states import JobState
 from trainer.jobs.validate import bad, seconds_of
 from trainer.jobs.worker import Worker, resolve_worker
@@ -38,27 +45,79 @@ class JobRepo(Protocol):
     def execute(self, statement: str, params: Any = None) -> int: ...
 
 
-class Oban:
+class Oban(QueueControl):
     """A job queue on the trainer's database.
 
-    testing="manual": jobs are stored and run only when you drain a queue (for tests).
+    testing="disabled" (the default): jobs are stored; `start()` runs the `queues` in
+    this process, and `drain_queue` runs a queue's jobs here and now.
+    testing="manual": jobs are stored and run only when you drain a queue (for tests);
+    `start()` runs no queue.
     testing="inline": jobs run at once, in `insert`, and are not stored.
-    testing="disabled" (the default): jobs are stored; drain queues to run them.
+
+    queues: {"default": 10, "email": {"limit": 1, "paused": True}}: jobs at once, per
+    queue. shutdown_grace_period: seconds `stop()` waits for running jobs (15).
+    stage_interval: seconds between two stagings of due scheduled jobs (1).
     """
 
     def __init__(self, *, testing: str = "disabled", repo: JobRepo | None = None,
-                 node: str | None = None) -> None:
+                 node: str | None = None, name: str = "Oban", queues: Any = None,
+                 shutdown_grace_period: float | timedelta = 15,
+                 stage_interval: float | timedelta = 1.0, insert_trigger: bool = True) -> None:
         if testing not in TESTING_MODES:
             raise bad("testing", testing, f"one of {list(TESTING_MODES)}")
         if repo is not None and not isinstance(repo, JobRepo):
             raise ArgumentError(f"repo must be a Repository such as trainer.Repo, got {repo!r}")
-        self.testing = testing
+        if not isinstance(name, str) or not name:
+            raise bad("name", name, "a non-empty string")
+        if not isinstance(insert_trigger, bool):
+            raise bad("insert_trigger", insert_trigger, "True or False")
+        self.testing, self.name = testing, name
         self.repo: JobRepo = repo or Repo
         self.node = node or socket.gethostname()
+        self.queues = runtime_config.check_queues(queues)
+        self.shutdown_grace_period = runtime_config.check_seconds(
+            "shutdown_grace_period", shutdown_grace_period)
+        self.stage_interval = runtime_config.check_seconds(
+            "stage_interval", stage_interval, allow_zero=False)
+        self.insert_trigger = insert_trigger
         self._workers: dict[str, type[Worker]] = {}
+        self._instance: runtime.Instance | None = None
+
+    @classmethod
+    def validate(cls, **options: Any) -> None:
+        """Check a configuration without starting anything: raises the error `Oban(...)`
+        would, naming the option; returns None when every option is right."""
+        cls(**options)
 
     def __repr__(self) -> str:
-        return f"Oban(testing={self.testing!r})"
+        queues = {q.name: q.limit for q in self.queues}
+        running = ", running" if self._instance is not None and self._instance.running else ""
+        return f"Oban(name={self.name!r}, testing={self.testing!r}, queues={queues}{running})"
+
+    # -- running in this process -------------------------------------------------------
+
+    def start(self) -> Oban:
+        """Run the queues in this process, in threads, until `stop()` (or the end of
+        the process). A testing mode runs no queue, as in Oban."""
+        if self.testing != "disabled" or (self._instance and self._instance.running):
+            return self
+        self._instance = runtime.Instance(
+            name=self.name, node=self.node, repo=self.repo, resolve=self._resolve,
+            queues=self.queues, shutdown_grace_period=self.shutdown_grace_period,
+            stage_interval=self.stage_interval)
+        self._instance.start()
+        return self
+
+    def stop(self) -> dict[str, list[int]]:
+        """Stop fetching, wait up to shutdown_grace_period for running jobs; return the
+        ids of those still running, by queue: they stay `executing` (orphans)."""
+        return self._instance.stop() if self._instance is not None else {}
+
+    def __enter__(self) -> Oban:
+        return self.start()
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
 
     # -- inserting ---------------------------------------------------------------------
 
@@ -71,7 +130,9 @@ class Oban:
         if self.testing == "inline":
             return self._run_inline(job)
         with self.repo.connection() as conn:
-            return inserts.insert_one(conn, job, utcnow(), lock=True)
+            stored = inserts.insert_one(conn, job, utcnow(), lock=True)
+            self._announce(conn, [stored])
+        return stored
 
     def insert_all(self, jobs: Iterable[Job]) -> list[Job]:
         """Store many jobs in one transaction, honouring unique and replace job by job."""
@@ -86,7 +147,18 @@ class Oban:
         if not jobs:
             return []
         with self.repo.transaction() as conn:
-            return inserts.insert_many(conn, jobs, utcnow())
+            stored = inserts.insert_many(conn, jobs, utcnow())
+            self._announce(conn, stored)
+        return stored
+
+    def _announce(self, conn: psycopg.Connection, jobs: list[Job]) -> None:
+        """The insert trigger: wake the producers of queues that got available jobs, here
+        at once, elsewhere by a notification (delivered when the insert commits)."""
+        queues = {job.queue for job in jobs
+                  if job.state is JobState.AVAILABLE and not job.conflict}
+        if queues and self.insert_trigger and self.testing == "disabled":
+            notify_insert(conn, queues)
+            runtime.wake_local(queues)
 
     def _remember(self, job: Job) -> None:
         if job.worker_class is not None:

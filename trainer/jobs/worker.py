@@ -68,6 +68,11 @@ class Worker:
             f"{type(self).__name__}.perform(self, job) is not written yet"
         )
 
+    def timeout(self, job: Job) -> float | timedelta | None:
+        """How long one attempt may run in a running queue (seconds, or a timedelta);
+        past it, the attempt fails with a TimeoutError. None, the default: no limit."""
+        return None
+
     def backoff(self, job: Job) -> int:
         """Seconds before the next attempt after a failure; Oban's formula by default."""
         return default_backoff(job.attempt, job.max_attempts)

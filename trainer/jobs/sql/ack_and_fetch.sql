@@ -10,14 +10,4 @@ WITH acked AS (
     WHERE id = %(next_id)s AND state = 'available' AND attempt < max_attempts
     FOR UPDATE SKIP LOCKED
 )
-UPDATE oban_jobs j SET
-    state = 'executing',
-    attempt = j.attempt + 1,
-    attempted_at = %(now)s,
-    attempted_by = %(attempted_by)s
-FROM taken
-WHERE j.id = taken.id
--- The columns in Job.COLUMNS' order: the row is read as a plain tuple (no per-row names).
-RETURNING j.id, j.state, j.queue, j.worker, j.args, j.meta, j.tags, j.errors, j.attempt,
-          j.max_attempts, j.priority, j.attempted_by, j.inserted_at, j.scheduled_at,
-          j.attempted_at, j.completed_at, j.discarded_at, j.cancelled_at
+-- include: mark_executing

@@ -1,0 +1,169 @@
+"""A started Oban instance: its producers, listener and stager, and their control.
+
+Control is applied here at once and signalled to the instances of the same name on
+other nodes (unless `local_only`); a signal never comes back to the instance that sent it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import threading
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from trainer.clock import utcnow
+from trainer.db import process
+from trainer.errors import ArgumentError
+from trainer.jobs import queries
+from trainer.jobs.runtime.config import QueueConfig, check_limit
+from trainer.jobs.runtime.notifier import Listener, notify_signal
+from trainer.jobs.runtime.periodic import Periodic
+from trainer.jobs.runtime.producer import Producer
+from trainer.jobs.worker import Resolver
+
+STAGE_LIMIT = 5000
+log = logging.getLogger("trainer.oban")
+
+_started: dict[str, Instance] = {}  # by name: what runs in this process
+_started_lock = threading.Lock()
+
+
+def started() -> list[Instance]:
+    with _started_lock:
+        return list(_started.values())
+
+
+def wake_local(queues: Iterable[str]) -> None:
+    """An insert in this process: wake the producers of these queues at once, without
+    waiting for the notification (which only comes once the insert commits)."""
+    for instance in started():
+        instance.wake(queues)
+
+
+class Instance:
+    def __init__(self, *, name: str, node: str, repo: Any, resolve: Resolver,
+                 queues: tuple[QueueConfig, ...], shutdown_grace_period: float,
+                 stage_interval: float) -> None:
+        self.name, self.node, self.uuid = name, node, str(uuid.uuid4())
+        self._repo, self._resolve = repo, resolve
+        self._queues = queues
+        self.shutdown_grace_period = shutdown_grace_period
+        self._producers: dict[str, Producer] = {}
+        self._lock = threading.Lock()
+        self._listener = Listener(lambda: str(repo.conninfo), self._on_insert,
+                                  self._on_signal, name)
+        self._stager = Periodic(f"{name} stager", stage_interval, self._stage)
+        self.running = False
+
+    # -- starting and stopping ------------------------------------------------------
+
+    def start(self) -> None:
+        with _started_lock:
+            if self.name in _started:
+                raise ArgumentError(
+                    f"an Oban named {self.name!r} is already running in this process: stop "
+                    "it first (oban.stop()), or give this one another name=")
+            _started[self.name] = self
+        with self._repo.connection():  # the database is there before anything starts
+            pass
+        for config in self._queues:
+            self._start_producer(config)
+        self._listener.start()
+        self._stager.start()
+        self.running = True
+        # Stopped before the lesson's server is, at exit, even if nobody calls stop().
+        process.before_shutdown(self.stop)
+        atexit.register(self.stop)
+
+    def stop(self) -> dict[str, list[int]]:
+        """Stop every queue gracefully; return the ids left executing, by queue."""
+        with _started_lock:
+            if _started.get(self.name) is not self:
+                return {}
+            del _started[self.name]
+        self._stager.stop()
+        with self._lock:
+            producers = list(self._producers.values())
+            self._producers.clear()
+        for producer in producers:
+            producer.pause()
+        orphans = {p.queue: p.stop(self.shutdown_grace_period) for p in producers}
+        self._listener.stop()
+        self.running = False
+        process.forget_before_shutdown(self.stop)
+        atexit.unregister(self.stop)
+        for queue, ids in orphans.items():
+            if ids:
+                log.warning("queue %r stopped with jobs still running, left executing: %s",
+                            queue, ids)
+        return {queue: ids for queue, ids in orphans.items() if ids}
+
+    def _start_producer(self, config: QueueConfig) -> None:
+        producer = Producer(config, self._repo, self._resolve, self.node)
+        with self._lock:
+            if config.name in self._producers:
+                return
+            self._producers[config.name] = producer
+        producer.start()
+        producer.wake()
+
+    # -- waking --------------------------------------------------------------------
+
+    def wake(self, queues: Iterable[str]) -> None:
+        with self._lock:
+            producers = [self._producers[q] for q in set(queues) if q in self._producers]
+        for producer in producers:
+            producer.wake()
+
+    def _on_insert(self, queue: str) -> None:
+        self.wake([queue])
+
+    def _stage(self) -> None:
+        rows = self._repo.query(queries.load("stage_due"),
+                                {"now": utcnow(), "limit": STAGE_LIMIT})
+        if rows:
+            self.wake({row["queue"] for row in rows})
+
+    # -- control -------------------------------------------------------------------
+
+    def producer(self, queue: str) -> Producer | None:
+        with self._lock:
+            return self._producers.get(queue)
+
+    def control(self, action: str, queue: str, local_only: bool, **extra: Any) -> None:
+        """Apply a queue action here, and signal it to the other nodes."""
+        if queue != "*" and self.producer(queue) is None and action != "start":
+            if local_only:
+                raise ArgumentError(f"queue {queue!r} is not running in this instance "
+                                    f"(running: {sorted(self._producers)})")
+        else:
+            self._apply(action, queue, extra)
+        if not local_only:
+            with self._repo.connection() as conn:
+                notify_signal(conn, {"action": action, "queue": queue, "name": self.name,
+                                     "from": self.uuid, **extra})
+
+    def _on_signal(self, signal: dict[str, Any]) -> None:
+        if signal.get("from") == self.uuid or signal.get("name") != self.name:
+            return
+        self._apply(str(signal["action"]), str(signal["queue"]), signal)
+
+    def _apply(self, action: str, queue: str, extra: dict[str, Any]) -> None:
+        if action == "start":
+            self._start_producer(QueueConfig(queue, check_limit(extra["limit"]),
+                                             bool(extra.get("paused", False))))
+            return
+        with self._lock:
+            targets = [p for name, p in self._producers.items() if queue in ("*", name)]
+            if action == "stop":
+                for producer in targets:
+                    del self._producers[producer.queue]
+        actions: dict[str, Callable[[Producer], Any]] = {
+            "pause": Producer.pause, "resume": Producer.resume,
+            "scale": lambda p: p.scale(check_limit(extra["limit"])),
+            "stop": lambda p: p.stop(self.shutdown_grace_period),
+        }
+        for producer in targets:
+            actions[action](producer)

@@ -1,0 +1,88 @@
+"""Notifications between Oban instances, through PostgreSQL's LISTEN/NOTIFY.
+
+Channels: `oban_insert` (payload: the queue that got available jobs) and `oban_signal`
+(queue control, as JSON). A NOTIFY is delivered when its transaction commits, so a job
+inserted in a rolled-back transaction, or in a test's sandbox, wakes nobody.
+
+The listener holds one connection of its own. When it loses it, it reconnects with a
+growing pause; meanwhile the producers still poll, at every stager tick.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import psycopg
+
+from trainer.db.connect import connect
+from trainer.errors import DatabaseUnavailable
+from trainer.jobs import queries
+
+INSERT, SIGNAL = "oban_insert", "oban_signal"  # the channels sql/listen.sql listens on
+log = logging.getLogger("trainer.oban")
+
+
+def notify_insert(conn: psycopg.Connection, queues: set[str]) -> None:
+    """Tell every listening instance that these queues have new available jobs."""
+    for queue in sorted(queues):
+        conn.execute(queries.load("notify"), {"channel": INSERT, "payload": queue})
+
+
+def notify_signal(conn: psycopg.Connection, signal: dict[str, Any]) -> None:
+    conn.execute(queries.load("notify"), {"channel": SIGNAL, "payload": json.dumps(signal)})
+
+
+class Listener:
+    """A thread that LISTENs and calls `on_insert(queue)` or `on_signal(dict)`."""
+
+    def __init__(self, conninfo: Callable[[], str], on_insert: Callable[[str], None],
+                 on_signal: Callable[[dict[str, Any]], None], name: str) -> None:
+        self._conninfo = conninfo
+        self._on_insert, self._on_signal = on_insert, on_signal
+        self._stopping = threading.Event()
+        self.connected = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"{name} listener", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        pause = 0.1
+        while not self._stopping.is_set():
+            try:
+                with connect(self._conninfo(), autocommit=True) as conn:
+                    conn.execute(queries.load("listen"))
+                    self.connected.set()
+                    pause = 0.1
+                    self._listen(conn)
+            except (psycopg.Error, DatabaseUnavailable) as error:
+                if not self._stopping.is_set():
+                    log.warning("the notification listener lost its connection (%s); "
+                                "reconnecting in %.1f s", error, pause)
+            self.connected.clear()
+            self._stopping.wait(pause)
+            pause = min(pause * 2, 5.0)
+
+    def _listen(self, conn: psycopg.Connection) -> None:
+        while not self._stopping.is_set():
+            for note in conn.notifies(timeout=0.5):
+                self._deliver(note.channel, note.payload)
+                if self._stopping.is_set():
+                    return
+
+    def _deliver(self, channel: str, payload: str) -> None:
+        try:
+            if channel == INSERT:
+                self._on_insert(payload)
+            elif channel == SIGNAL:
+                self._on_signal(json.loads(payload))
+        except Exception:  # noqa: BLE001 - a bad payload must not stop the listener
+            log.exception("a %s notification could not be handled: %r", channel, payload)
