@@ -21,6 +21,7 @@ from typing import Any
 from trainer.clock import relative, utcnow
 from trainer.db.repo import Repo
 from trainer.errors import ArgumentError
+from trainer.jobs import executor
 from trainer.jobs import options as opts
 from trainer.jobs.executor import classify
 from trainer.jobs.job import Job
@@ -113,7 +114,10 @@ def perform_job(worker: type[Worker], args: Mapping[str, Any] | None = None,
         args=json.loads(json.dumps(job.args)), meta=json.loads(json.dumps(job.meta)),
         state=JobState.EXECUTING, attempt=1, attempted_at=now,
     )
-    result = worker().perform(job)
+    outcome, _ = executor.attempt(job, worker, utcnow)  # with the job's telemetry events
+    if outcome.exception is not None:
+        raise outcome.exception
+    result = outcome.returned
     if isinstance(result, Snooze) and classify(job.worker, result).outcome is not Outcome.SNOOZED:
         raise AssertionError(
             f"Expected Snooze to carry a whole number of seconds, 0 or more; got {result!r}"

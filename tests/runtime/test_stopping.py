@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 
 from tests.runtime.conftest import Gate, eventually
+from trainer import telemetry
 from trainer.db import process
 from trainer.jobs import JobState, Worker
 
@@ -83,8 +84,16 @@ def test_a_stop_whose_grace_period_is_too_short_leaves_orphans_that_record_nothi
     oban = start(queues={"default": 2}, shutdown_grace_period=0.3)
     jobs = oban.insert_all([Held.new({"wait": 1.5}) for _ in range(2)])
     eventually(lambda: len(GATE.inside) == 2, "two running jobs")
-    orphans = oban.stop()
+    shutdowns: list[tuple[dict, dict]] = []
+    handler = telemetry.attach("oban.queue.shutdown", lambda _, m, meta: shutdowns.append(
+        (m, meta)))
+    try:
+        orphans = oban.stop()
+    finally:
+        telemetry.detach(handler)
     assert orphans == {"default": sorted(j.id for j in jobs)}
+    [(measured, meta)] = shutdowns
+    assert meta["orphaned"] == orphans["default"] and 0.3 <= measured["elapsed"] < 3
     eventually(lambda: len(FINISHED) == 2, "the threads to end", timeout=5)
     time.sleep(0.1)
     # Still executing, as Oban leaves them: the Lifeline's work (rescue_orphaned_jobs).

@@ -77,8 +77,8 @@ def _one_pass(repo: DrainRepo, conn: psycopg.Connection, resolve: Resolver, node
         if job.worker not in workers:
             workers[job.worker] = resolve(job.worker)
         worker = workers[job.worker]
-        result = executor.perform(job, worker, guard=lambda: _savepoint(conn))
-        change = executor.transition(job, result, utcnow(), worker)
+        result, change = executor.attempt(job, worker, utcnow,
+                                          guard=lambda: _savepoint(conn))
         counts.record(change.counted_as)
         if result.exception is not None and (result.interrupted or not with_safety):
             executor.ack(repo, job, change)

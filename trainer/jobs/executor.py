@@ -11,13 +11,13 @@ import inspect
 import traceback
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from psycopg.types.json import Jsonb
 
-from trainer.jobs import queries
+from trainer.jobs import events, queries
 from trainer.jobs.job import Job
 from trainer.jobs.results import Cancel, Discard, Error, Outcome, Snooze
 from trainer.jobs.states import JobState
@@ -38,6 +38,7 @@ class Result:
     snooze_seconds: int = 0
     exception: BaseException | None = None
     interrupted: bool = False  # KeyboardInterrupt, SystemExit...: the runner must stop
+    returned: Any = None  # what perform returned, for telemetry
 
 
 def perform(job: Job, worker: type[Worker] | LookupError,
@@ -55,7 +56,24 @@ def perform(job: Job, worker: type[Worker] | LookupError,
     except BaseException as interruption:
         return Result(Outcome.FAILURE, exception=interruption, interrupted=True,
                       error=f"interrupted by {_traceback(interruption)}")
-    return classify(job.worker, returned)
+    return replace(classify(job.worker, returned), returned=returned)
+
+
+def attempt(job: Job, worker: type[Worker] | LookupError, now: Callable[[], datetime],
+            guard: Callable[[], AbstractContextManager[object]] = nullcontext,
+            ) -> tuple[Result, Transition]:
+    """`perform`, then `transition`, between the job's telemetry events."""
+    began = events.started(job)
+    result = perform(job, worker, guard)
+    change = transition(job, result, now(), worker)
+    report(began, job, result, change)
+    return result, change
+
+
+def report(began: float, job: Job, result: Result, change: Transition) -> None:
+    """The attempt's stop or exception event."""
+    events.ended(began, job, outcome=result.outcome, counted_as=change.counted_as,
+                 returned=result.returned, error=result.error, exception=result.exception)
 
 
 def _traceback(error: BaseException) -> str:

@@ -195,10 +195,10 @@ class Oban(QueueControl):
         now = utcnow()
         running = job.evolve(state=JobState.EXECUTING, attempt=1, attempted_at=now)
         worker = self._resolve(job.worker)
-        result = executor.perform(running, worker)
+        result, change = executor.attempt(running, worker, utcnow)
         if result.exception is not None:
             raise result.exception
-        return executor.applied(running, executor.transition(running, result, now, worker))
+        return executor.applied(running, change)
 
     # -- looking, retrying, cancelling, rescuing --------------------------------------
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 import atexit
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from trainer import telemetry
 from trainer.clock import utcnow
 from trainer.db import process
 from trainer.errors import ArgumentError
@@ -89,7 +91,11 @@ class Instance:
             self._producers.clear()
         for producer in producers:
             producer.pause()
+        began = time.perf_counter()
         orphans = {p.queue: p.stop(self.shutdown_grace_period) for p in producers}
+        for queue, ids in orphans.items():
+            telemetry.execute("oban.queue.shutdown", {"elapsed": time.perf_counter() - began},
+                              {"name": self.name, "queue": queue, "orphaned": ids})
         self._listener.stop()
         self.running = False
         process.forget_before_shutdown(self.stop)

@@ -21,7 +21,7 @@ import psycopg
 
 from trainer.clock import utcnow
 from trainer.errors import DatabaseConnectionLost, DatabaseUnavailable
-from trainer.jobs import executor, queries
+from trainer.jobs import events, executor, queries
 from trainer.jobs.job import COLUMNS, Job
 from trainer.jobs.results import Outcome
 from trainer.jobs.runtime.config import QueueConfig
@@ -41,6 +41,7 @@ class Attempt:
     worker: type[Worker] | LookupError
     deadline: float | None = None  # time.monotonic() past which it has timed out
     timeout: float | None = None
+    began: float = 0.0  # time.perf_counter() at the start event
     settled: bool = False  # its outcome is being recorded (or will never be)
     thread: threading.Thread | None = field(default=None, repr=False)
 
@@ -144,7 +145,7 @@ class Producer:
     def _begin(self, job: Job) -> None:
         worker = self._resolve(job.worker)
         timeout = timeout_of(worker, job)
-        attempt = Attempt(job, worker)
+        attempt = Attempt(job, worker, began=events.started(job))
         if isinstance(timeout, str):  # timeout() itself is wrong: the attempt fails
             self._settle(attempt, executor.Result(Outcome.FAILURE, error=timeout))
             return
@@ -184,6 +185,7 @@ class Producer:
         its slot."""
         job = attempt.job
         change = executor.transition(job, result, utcnow(), attempt.worker)
+        executor.report(attempt.began, job, result, change)
         pause = 0.1
         while True:
             try:
