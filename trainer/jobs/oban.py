@@ -17,12 +17,14 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
 
 import psycopg
+from psycopg.rows import dict_row
 
 from trainer.clock import utcnow
 from trainer.db.repo import Repo
 from trainer.errors import ArgumentError
 from trainer.jobs import drain, executor, filters, inserts, queries, retry
 from trainer.jobs.job import Job
+from trainer.jobs.plugins.base import check_plugins
 from trainer.jobs.results import DrainResult
 from trainer.jobs.runtime import config as runtime_config
 from trainer.jobs.runtime import instance as runtime
@@ -55,12 +57,15 @@ class Oban(QueueControl):
     testing="inline": jobs run at once, in `insert`, and are not stored.
 
     queues: {"default": 10, "email": {"limit": 1, "paused": True}}: jobs at once, per
-    queue. shutdown_grace_period: seconds `stop()` waits for running jobs (15).
+    queue. plugins: [Cron(...), Pruner(...), Lifeline(...)], run by the leader (see
+    trainer.jobs.plugins); peer=False: no instance leads. shutdown_grace_period: seconds
+    `stop()` waits for running jobs (15).
     stage_interval: seconds between two stagings of due scheduled jobs (1).
     """
 
     def __init__(self, *, testing: str = "disabled", repo: JobRepo | None = None,
                  node: str | None = None, name: str = "Oban", queues: Any = None,
+                 plugins: Any = None, peer: bool = True,
                  shutdown_grace_period: float | timedelta = 15,
                  stage_interval: float | timedelta = 1.0, insert_trigger: bool = True) -> None:
         if testing not in TESTING_MODES:
@@ -75,6 +80,11 @@ class Oban(QueueControl):
         self.repo: JobRepo = repo or Repo
         self.node = node or socket.gethostname()
         self.queues = runtime_config.check_queues(queues)
+        self.plugins = check_plugins(plugins)
+        if not isinstance(peer, bool):
+            raise bad("peer", peer, "True (instances elect a leader) or False (none leads: "
+                      "no staging, no plugins)")
+        self.peer = peer
         self.shutdown_grace_period = runtime_config.check_seconds(
             "shutdown_grace_period", shutdown_grace_period)
         self.stage_interval = runtime_config.check_seconds(
@@ -101,10 +111,8 @@ class Oban(QueueControl):
         the process). A testing mode runs no queue, as in Oban."""
         if self.testing != "disabled" or (self._instance and self._instance.running):
             return self
-        self._instance = runtime.Instance(
-            name=self.name, node=self.node, repo=self.repo, resolve=self._resolve,
-            queues=self.queues, shutdown_grace_period=self.shutdown_grace_period,
-            stage_interval=self.stage_interval)
+        self._instance = runtime.Instance(oban=self, queues=self.queues,
+                                          plugins=self.plugins, peer=self.peer)
         self._instance.start()
         return self
 
@@ -238,9 +246,11 @@ class Oban(QueueControl):
         """Oban's lifeline: jobs executing for longer than `after` lost their runner.
         They become available again, or discarded when no attempt is left."""
         seconds = seconds_of("after", after, allow_negative=False)
-        rows = self.repo.query(queries.load("rescue_jobs"),
-                               {"now": utcnow(), "after_seconds": seconds})
-        return [Job.from_row(row) for row in rows]
+        with self.repo.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            cur.execute(queries.load("rescue_jobs"), {"now": utcnow(), "after_seconds": seconds})
+            jobs = [Job.from_row(row) for row in cur.fetchall()]
+            self._announce(conn, jobs)  # running queues take the rescued jobs at once
+        return jobs
 
 
 def _check_job(job: Any, where: str) -> None:

@@ -12,6 +12,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from trainer import telemetry
@@ -19,16 +20,19 @@ from trainer.clock import utcnow
 from trainer.db import process
 from trainer.errors import ArgumentError
 from trainer.jobs import queries
+from trainer.jobs.plugins.base import Plugin, run_plugin
 from trainer.jobs.runtime.config import QueueConfig, check_limit
-from trainer.jobs.runtime.notifier import Listener, notify_signal
+from trainer.jobs.runtime.notifier import Listener, notify_insert, notify_signal
+from trainer.jobs.runtime.peer import ELECT_EVERY, Peer
 from trainer.jobs.runtime.periodic import Periodic
-from trainer.jobs.runtime.producer import Producer
-from trainer.jobs.worker import Resolver
+from trainer.jobs.runtime.producer import DB_ERRORS, Producer
 
 STAGE_LIMIT = 5000
 log = logging.getLogger("trainer.oban")
 
-_started: dict[str, Instance] = {}  # by name: what runs in this process
+# What runs in this process, by (name, node): one instance of a name per node, as in Oban
+# (two nodes in one process, with node= given, stand for two machines in tests).
+_started: dict[tuple[str, str], Instance] = {}
 _started_lock = threading.Lock()
 
 
@@ -45,35 +49,43 @@ def wake_local(queues: Iterable[str]) -> None:
 
 
 class Instance:
-    def __init__(self, *, name: str, node: str, repo: Any, resolve: Resolver,
-                 queues: tuple[QueueConfig, ...], shutdown_grace_period: float,
-                 stage_interval: float) -> None:
-        self.name, self.node, self.uuid = name, node, str(uuid.uuid4())
-        self._repo, self._resolve = repo, resolve
+    def __init__(self, *, oban: Any, queues: tuple[QueueConfig, ...],
+                 plugins: tuple[Plugin, ...], peer: bool) -> None:
+        self.name, self.node, self.uuid = oban.name, oban.node, str(uuid.uuid4())
+        self._oban, self._repo, self._resolve = oban, oban.repo, oban._resolve
         self._queues = queues
-        self.shutdown_grace_period = shutdown_grace_period
+        self.shutdown_grace_period = oban.shutdown_grace_period
         self._producers: dict[str, Producer] = {}
         self._lock = threading.Lock()
-        self._listener = Listener(lambda: str(repo.conninfo), self._on_insert,
-                                  self._on_signal, name)
-        self._stager = Periodic(f"{name} stager", stage_interval, self._stage)
+        self._listener = Listener(lambda: str(self._repo.conninfo), self._on_insert,
+                                  self._on_signal, self.name)
+        self.peer = Peer(self._repo, self.name, f"{self.node}:{self.uuid}", enabled=peer)
+        # Leader-only work: staging, the plugins; and the elections themselves.
+        self._periodic = [
+            Periodic(f"{self.name} stager", oban.stage_interval, self._stage),
+            Periodic(f"{self.name} election", ELECT_EVERY, self.peer.elect),
+            *(Periodic(f"{self.name} {p.name}", p.interval, partial(self._run_plugin, p))
+              for p in plugins),
+        ]
         self.running = False
 
     # -- starting and stopping ------------------------------------------------------
 
     def start(self) -> None:
         with _started_lock:
-            if self.name in _started:
+            if (self.name, self.node) in _started:
                 raise ArgumentError(
                     f"an Oban named {self.name!r} is already running in this process: stop "
                     "it first (oban.stop()), or give this one another name=")
-            _started[self.name] = self
+            _started[self.name, self.node] = self
         with self._repo.connection():  # the database is there before anything starts
             pass
         for config in self._queues:
             self._start_producer(config)
         self._listener.start()
-        self._stager.start()
+        self.peer.elect()
+        for periodic in self._periodic:
+            periodic.start()
         self.running = True
         # Stopped before the lesson's server is, at exit, even if nobody calls stop().
         process.before_shutdown(self.stop)
@@ -82,10 +94,11 @@ class Instance:
     def stop(self) -> dict[str, list[int]]:
         """Stop every queue gracefully; return the ids left executing, by queue."""
         with _started_lock:
-            if _started.get(self.name) is not self:
+            if _started.get((self.name, self.node)) is not self:
                 return {}
-            del _started[self.name]
-        self._stager.stop()
+            del _started[self.name, self.node]
+        for periodic in self._periodic:
+            periodic.stop()
         with self._lock:
             producers = list(self._producers.values())
             self._producers.clear()
@@ -97,6 +110,7 @@ class Instance:
             telemetry.execute("oban.queue.shutdown", {"elapsed": time.perf_counter() - began},
                               {"name": self.name, "queue": queue, "orphaned": ids})
         self._listener.stop()
+        self._resign()
         self.running = False
         process.forget_before_shutdown(self.stop)
         atexit.unregister(self.stop)
@@ -127,10 +141,33 @@ class Instance:
         self.wake([queue])
 
     def _stage(self) -> None:
-        rows = self._repo.query(queries.load("stage_due"),
-                                {"now": utcnow(), "limit": STAGE_LIMIT})
-        if rows:
-            self.wake({row["queue"] for row in rows})
+        """On the leader: make due jobs available, and wake every instance's producers
+        of their queues."""
+        if not self.peer.leader:
+            return
+        with self._repo.connection() as conn:
+            rows = conn.execute(queries.load("stage_due"),
+                                {"now": utcnow(), "limit": STAGE_LIMIT}).fetchall()
+            queues = {row[0] for row in rows}
+            if queues:
+                notify_insert(conn, queues)
+        self.wake(queues)
+
+    def _run_plugin(self, plugin: Plugin) -> None:
+        if not self.peer.leader:
+            plugin.follow(self._oban)
+            return
+        run_plugin(plugin, self._oban)
+
+    def _resign(self) -> None:
+        """A stopping leader gives leadership up and tells the others to elect now."""
+        try:
+            if self.peer.resign():
+                with self._repo.connection() as conn:
+                    notify_signal(conn, {"action": "leader_down", "queue": "*",
+                                         "name": self.name, "from": self.uuid})
+        except DB_ERRORS as error:
+            log.warning("could not give leadership up (%s): it expires by itself", error)
 
     # -- control -------------------------------------------------------------------
 
@@ -153,6 +190,9 @@ class Instance:
 
     def _on_signal(self, signal: dict[str, Any]) -> None:
         if signal.get("from") == self.uuid or signal.get("name") != self.name:
+            return
+        if signal["action"] == "leader_down":
+            self.peer.elect()
             return
         self._apply(str(signal["action"]), str(signal["queue"]), signal)
 

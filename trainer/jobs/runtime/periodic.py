@@ -10,7 +10,7 @@ log = logging.getLogger("trainer.oban")
 
 
 class Periodic:
-    def __init__(self, name: str, interval: float, task: Callable[[], None]) -> None:
+    def __init__(self, name: str, interval: float, task: Callable[[], object]) -> None:
         self.name, self.interval, self._task = name, interval, task
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
