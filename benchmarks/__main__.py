@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from benchmarks import feedback, queue_latency, ready, throughput, unique_growth
+from benchmarks import feedback, queue_latency, ready, running_queues, throughput, unique_growth
 from benchmarks.settings import Settings
 from benchmarks.table import Row, render
 from trainer.bootstrap import embedded_server
@@ -25,6 +25,7 @@ SECTIONS: dict[str, Callable[[Settings, Any], list[Row]]] = {
     queue_latency.SECTION: queue_latency.run,
     unique_growth.SECTION: unique_growth.run,
     throughput.SECTION: throughput.run,
+    running_queues.SECTION: running_queues.run,
 }
 
 

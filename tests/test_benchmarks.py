@@ -14,6 +14,8 @@ OPERATIONS = ["insert one at a time", "insert in one batch",
               "insert one at a time, half duplicates of a unique key",
               "execute trivial jobs in-process"]
 PEERS = ["procrastinate", "oban-py"]
+RUNNING = "trivial jobs through running queues, concurrency 10"
+START = "insert to perform start, single job, idle running queue"
 
 EXPECTED = [
     "embedded, cold (empty cache: initdb)",
@@ -43,6 +45,8 @@ EXPECTED = [
     "unique insert, after delete churn",
     "unique insert, churned / empty",
     *(f"{op}: {who}" for op in OPERATIONS for who in ["trainer", *PEERS]),
+    *(f"{RUNNING}: {who}" for who in ["trainer", *PEERS]),
+    *(f"{START}, {stat}: {who}" for stat in ["median", "p95"] for who in ["trainer", "oban-py"]),
 ]
 # Not measured in a smoke run here: no Docker daemon is given, and peers are skipped.
 MAY_BE_SKIPPED = {label for label in EXPECTED

@@ -3,7 +3,7 @@
     assert_enqueued(worker=Refunder, args={"id": 1})
     refute_enqueued(worker=Refunder)
     assert_enqueued(worker=Refunder, scheduled_in=600)      # within 1 s, by default
-    perform_job(Refunder, {"id": 1, "reason": "cold"})
+    perform_job(Refunder, {"id": 1, "reason": "cold"})   # see trainer.job_testing
 
 "Enqueued" means waiting to run: available, scheduled or suspended. `args` and `meta`
 match when they contain the given pairs (nested dicts too); `ANY` matches any value of
@@ -12,7 +12,6 @@ a key that is present. Timestamps match within `delta` seconds (1 by default).
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -21,17 +20,16 @@ from typing import Any
 from trainer.clock import relative, utcnow
 from trainer.db.repo import Repo
 from trainer.errors import ArgumentError
-from trainer.jobs import executor
+from trainer.job_testing import build_job, perform_job, with_testing_mode
 from trainer.jobs import options as opts
-from trainer.jobs.executor import classify
 from trainer.jobs.job import Job
 from trainer.jobs.oban import JobRepo, Oban
-from trainer.jobs.results import Outcome, Snooze
-from trainer.jobs.states import ENQUEUED_STATES, JobState
+from trainer.jobs.states import ENQUEUED_STATES
 from trainer.jobs.validate import bad, seconds_of, unknown_option
 from trainer.jobs.worker import Worker
 
-__all__ = ["ANY", "all_enqueued", "assert_enqueued", "perform_job", "refute_enqueued"]
+__all__ = ["ANY", "all_enqueued", "assert_enqueued", "build_job", "perform_job",
+           "refute_enqueued", "with_testing_mode"]
 
 
 class _Any:
@@ -94,35 +92,6 @@ def refute_enqueued(*, timeout: float | None = None, delta: float = 1.0,
         if time.monotonic() >= deadline:
             return
         time.sleep(POLL_SECONDS)
-
-
-def perform_job(worker: type[Worker], args: Mapping[str, Any] | None = None,
-                **options: Any) -> Any:
-    """Run `worker.perform` on a job built from `args`, without the database.
-
-    The job is built by `worker.new(args, **options)`, so bad options fail here as they
-    would at insert; args go through JSON as they would through the table. Exceptions
-    from `perform` propagate; the returned value is checked and returned.
-    """
-    if not (isinstance(worker, type) and issubclass(worker, Worker)):
-        raise ArgumentError(f"perform_job expects a Worker subclass, got {worker!r}")
-    if type(worker).__dict__.get("perform") is None and worker.perform is Worker.perform:
-        raise ArgumentError(f"{worker.__name__} does not define perform(self, job)")
-    job = worker.new(args, **options)
-    now = utcnow()
-    job = job.evolve(
-        args=json.loads(json.dumps(job.args)), meta=json.loads(json.dumps(job.meta)),
-        state=JobState.EXECUTING, attempt=1, attempted_at=now,
-    )
-    outcome, _ = executor.attempt(job, worker, utcnow)  # with the job's telemetry events
-    if outcome.exception is not None:
-        raise outcome.exception
-    result = outcome.returned
-    if isinstance(result, Snooze) and classify(job.worker, result).outcome is not Outcome.SNOOZED:
-        raise AssertionError(
-            f"Expected Snooze to carry a whole number of seconds, 0 or more; got {result!r}"
-        )
-    return result
 
 
 # -- matching --------------------------------------------------------------------------

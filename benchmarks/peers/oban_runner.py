@@ -5,9 +5,13 @@
 - unique: not available: unique jobs are an Oban Pro (paid) feature in oban-py;
 - execute: `oban.testing.drain_queue`, its own in-process drain, on the real database
   (recursive, so that it runs every job: it fetches one job per pass; nothing scheduled).
+- running queue: a second instance, `Oban(pool, queues={"default": 10})`, started once
+  the jobs are in (its own producer, stager, notifier and leader, as in production);
+- insert to perform start: `await running.enqueue(job)` on that started instance, one job
+  at a time, the queue idle in between (its insert notification wakes the producer).
 
-The Oban instance is not started (client mode): no queue runner, stager or notifier
-competes with the measured work; enqueue and drain need none of them.
+The client instance is not started (client mode): no queue runner, stager or notifier
+competes with the measured inserts and drains; they need none of them.
 """
 
 from __future__ import annotations
@@ -22,13 +26,24 @@ from oban import Oban, worker
 from oban.schema import install
 from oban.testing import drain_queue
 
-from benchmarks.peers.protocol import expect, serve
+from benchmarks.peers.protocol import WAIT_SECONDS, expect, finished, serve
+
+CONCURRENCY = 10  # jobs at once in the running queue, as the trainer's
+WARM_UP = 5  # untimed insert-to-perform samples first
+IDLE_SECONDS = 0.02  # after the last job ended, before the next insert-to-perform sample
+PERFORMED: asyncio.Queue[float] = asyncio.Queue()  # when each Clocked job began
 
 
 @worker(queue="default")
 class Noop:
     async def process(self, job: Any) -> None:
         return None
+
+
+@worker(queue="default")
+class Clocked:
+    async def process(self, job: Any) -> None:
+        PERFORMED.put_nowait(time.perf_counter())
 
 
 class Runner:
@@ -77,6 +92,45 @@ class Runner:
         expect(await self.count("completed"), jobs, "completed jobs")
         return {"seconds": seconds}
 
+    def running(self) -> Oban:
+        return Oban(pool=self.pool, name="running", queues={"default": CONCURRENCY})
+
+    async def run_queue(self, jobs: int) -> dict[str, Any]:
+        await self.sql("TRUNCATE oban_jobs RESTART IDENTITY")
+        await self.oban.enqueue_many([Noop.new({"i": i}) for i in range(jobs)])
+        running = self.running()
+        began = time.perf_counter()
+        await running.start()
+        try:
+            await finished(lambda: self.count("completed"), jobs, "completed jobs")
+            seconds = time.perf_counter() - began
+        finally:
+            await running.stop()
+        expect(await self.count("completed"), jobs, "completed jobs")
+        return {"seconds": seconds}
+
+    async def start_latency(self, samples: int) -> dict[str, Any]:
+        await self.sql("TRUNCATE oban_jobs RESTART IDENTITY")
+        running = await self.running().start()
+        try:
+            for _ in range(WARM_UP):
+                await start_delay(running)
+            found = [await start_delay(running) for _ in range(samples)]
+        finally:
+            await running.stop()
+        expect(await self.count("completed"), WARM_UP + samples, "completed jobs")
+        return {"samples": found}
+
+
+async def start_delay(running: Oban) -> float:
+    """Seconds from just before one insert to its perform beginning, on an idle queue."""
+    while (queue := running.check_queue("default")) is not None and queue.running:
+        await asyncio.sleep(IDLE_SECONDS / 10)
+    await asyncio.sleep(IDLE_SECONDS)
+    began = time.perf_counter()
+    await running.enqueue(Clocked.new({}))
+    return await asyncio.wait_for(PERFORMED.get(), WAIT_SECONDS) - began
+
 
 async def main() -> None:
     pool = await Oban.create_pool(sys.argv[1])
@@ -86,6 +140,7 @@ async def main() -> None:
         await serve(version("oban"), {
             "insert_one": runner.insert_one, "insert_batch": runner.insert_batch,
             "insert_unique_half": runner.insert_unique_half, "drain": runner.drain,
+            "run_queue": runner.run_queue, "start_latency": runner.start_latency,
         })
     finally:
         await pool.close()

@@ -8,11 +8,15 @@
   `app.run_worker_async(wait=False)`: it runs what is queued and returns. One job at a
   time (concurrency=1), as the trainer's drain; no LISTEN connection (polling only).
   (procrastinate's in-memory test connector would not touch PostgreSQL: not used.)
+- running queue: the same worker as in production, `app.run_worker_async(wait=True)`,
+  concurrency 10, LISTEN/NOTIFY on, started once the jobs are in, and cancelled (its
+  documented graceful stop) once all of them succeeded.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 import time
 from importlib.metadata import version
@@ -21,7 +25,9 @@ from typing import Any
 import procrastinate
 from procrastinate.exceptions import AlreadyEnqueued
 
-from benchmarks.peers.protocol import expect, serve
+from benchmarks.peers.protocol import expect, finished, serve
+
+CONCURRENCY = 10  # jobs at once in the running worker, as the trainer's queue
 
 app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=sys.argv[1]))
 
@@ -89,12 +95,29 @@ async def drain(jobs: int) -> dict[str, Any]:
     return {"seconds": seconds}
 
 
+async def run_queue(jobs: int) -> dict[str, Any]:
+    await truncate()
+    await noop.batch_defer_async(*({"i": i} for i in range(jobs)))
+    began = time.perf_counter()
+    worker = asyncio.create_task(app.run_worker_async(
+        queues=["default"], wait=True, concurrency=CONCURRENCY, install_signal_handlers=False))
+    try:
+        await finished(lambda: count("succeeded"), jobs, "succeeded jobs")
+        seconds = time.perf_counter() - began
+    finally:
+        worker.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await worker
+    expect(await count("succeeded"), jobs, "succeeded jobs")
+    return {"seconds": seconds}
+
+
 async def main() -> None:
     async with app.open_async():
         await app.schema_manager.apply_schema_async()
         await serve(version("procrastinate"), {
             "insert_one": insert_one, "insert_batch": insert_batch,
-            "insert_unique_half": insert_unique_half, "drain": drain,
+            "insert_unique_half": insert_unique_half, "drain": drain, "run_queue": run_queue,
         })
 
 

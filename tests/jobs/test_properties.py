@@ -228,6 +228,8 @@ def build(new: dict[str, Any], unique: dict[str, Any] | None) -> Job:
 
 
 @IN_SANDBOX
+# Arbitrary states include ones that leave a fresh insert uncovered: warned of, on purpose.
+@pytest.mark.filterwarnings("ignore::trainer.jobs.unique.UniqueWarning")
 @given(plan=steps)
 def test_unique_inserts_store_what_the_model_says(oban, repo, plan):
     with repo.transaction():

@@ -116,12 +116,17 @@ def test_a_stopped_queue_fetches_nothing_more_and_stop_is_idempotent(start):
 
 def test_the_lessons_server_stops_only_after_a_running_instance(start):
     """At exit, the database's shutdown first stops what runs on it."""
+    before = set(threading.enumerate())
     oban = start(queues={"default": 1})
+    oban.insert(Held.new({"wait": 0}))
+    eventually(lambda: FINISHED, "a job to run")
     assert oban._instance is not None and oban._instance.stop in process._before_shutdown
+    ours = {t for t in set(threading.enumerate()) - before  # not the pool's own threads
+            if t.name.lower().startswith("oban")}
+    assert len(ours) >= 5  # the queue, a job thread, the listener, stager, election
     process.run_before_shutdown()
     assert not process._before_shutdown
-    assert not any(t.name.startswith("oban queue") and t.is_alive()
-                   for t in threading.enumerate())
+    eventually(lambda: not [t for t in ours if t.is_alive()], "the instance's threads to end")
 
 
 CHILD = """

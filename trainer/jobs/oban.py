@@ -22,7 +22,7 @@ from psycopg.rows import dict_row
 from trainer.clock import utcnow
 from trainer.db.repo import Repo
 from trainer.errors import ArgumentError
-from trainer.jobs import drain, executor, filters, inserts, queries, retry
+from trainer.jobs import drain, executor, filters, inserts, modes, queries, retry
 from trainer.jobs.job import Job
 from trainer.jobs.plugins.base import check_plugins
 from trainer.jobs.results import DrainResult
@@ -135,7 +135,7 @@ class Oban(QueueControl):
         fields named by `replace` overwritten)."""
         _check_job(job, "insert")
         self._remember(job)
-        if self.testing == "inline":
+        if modes.effective(self.testing) == "inline":
             return self._run_inline(job)
         with self.repo.connection() as conn:
             stored = inserts.insert_one(conn, job, utcnow(), lock=True)
@@ -150,7 +150,7 @@ class Oban(QueueControl):
         for job in jobs:
             _check_job(job, "insert_all")
             self._remember(job)
-        if self.testing == "inline":
+        if modes.effective(self.testing) == "inline":
             return [self._run_inline(job) for job in jobs]
         if not jobs:
             return []
@@ -164,7 +164,7 @@ class Oban(QueueControl):
         at once, elsewhere by a notification (delivered when the insert commits)."""
         queues = {job.queue for job in jobs
                   if job.state is JobState.AVAILABLE and not job.conflict}
-        if queues and self.insert_trigger and self.testing == "disabled":
+        if queues and self.insert_trigger and modes.effective(self.testing) == "disabled":
             notify_insert(conn, queues)
             runtime.wake_local(queues)
 

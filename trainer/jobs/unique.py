@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -73,13 +74,24 @@ def check_unique(value: Any) -> UniqueOptions | None:
             raise unknown_option(str(name), UNIQUE_OPTIONS, "unique", value[name])
     fields = _unique_fields(value.get("fields", UniqueOptions.fields))
     keys = _unique_keys(value.get("keys", None), fields)
+    states = _unique_states(value.get("states", "successful"))
+    if not set(states) & {JobState.AVAILABLE, JobState.SCHEDULED}:
+        warnings.warn(UniqueWarning(
+            f"unique states {[s.value for s in states]} leave out 'available' and "
+            "'scheduled', the states a new job is inserted in: a job inserted twice in a "
+            "row is stored twice. Add them (the 'incomplete' group has both)."),
+            stacklevel=4)
     return UniqueOptions(
         fields=fields,
         keys=keys,
         period=_unique_period(value.get("period", DEFAULT_UNIQUE_PERIOD)),
-        states=_unique_states(value.get("states", "successful")),
+        states=states,
         timestamp=_unique_timestamp(value.get("timestamp", "inserted_at")),
     )
+
+
+class UniqueWarning(UserWarning):
+    """A unique configuration that cannot do what uniqueness is for."""
 
 
 def merge_unique(worker_value: Any, job_value: Any) -> Any:

@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +26,7 @@ from trainer.jobs.job import COLUMNS, Job
 from trainer.jobs.results import Outcome
 from trainer.jobs.runtime.config import QueueConfig
 from trainer.jobs.runtime.timeouts import timeout_of
+from trainer.jobs.runtime.workers import Workers
 from trainer.jobs.worker import Resolver, Worker
 
 POLL_SECONDS = 1.0
@@ -43,7 +44,6 @@ class Attempt:
     timeout: float | None = None
     began: float = 0.0  # time.perf_counter() at the start event
     settled: bool = False  # its outcome is being recorded (or will never be)
-    thread: threading.Thread | None = field(default=None, repr=False)
 
 
 class Producer:
@@ -59,6 +59,7 @@ class Producer:
         self._abandoned = threading.Event()
         self._thread = threading.Thread(target=self._dispatch_loop, daemon=True,
                                         name=f"oban queue {self.queue!r}")
+        self._workers: Workers[Attempt] = Workers(f"oban queue {self.queue!r}", self._run)
 
     # -- control ---------------------------------------------------------------------
 
@@ -103,6 +104,7 @@ class Producer:
             for attempt in self._running.values():
                 attempt.settled = True
             self._abandoned.set()  # an ack still retrying gives up
+        self._workers.idle_go()
         return orphans
 
     # -- fetching --------------------------------------------------------------------
@@ -151,12 +153,10 @@ class Producer:
             return
         if timeout is not None:
             attempt.timeout, attempt.deadline = timeout, time.monotonic() + timeout
-        attempt.thread = threading.Thread(target=self._run, args=(attempt,), daemon=True,
-                                          name=f"oban job {job.id}")
         with self._lock:
             assert job.id is not None
             self._running[job.id] = attempt
-        attempt.thread.start()
+        self._workers.submit(attempt)
 
     # -- running and recording ---------------------------------------------------------
 
