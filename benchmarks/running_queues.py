@@ -27,7 +27,7 @@ START = "insert to perform start, single job, idle running queue"
 START_PEERS = ("oban-py",)  # procrastinate's insert-to-perform latency is not measured
 
 HOW = {  # what each queue runs, for the notes column
-    "trainer": 'Oban(queues={"default": 10}).start(): a producer, a thread per job',
+    "trainer": 'Oban(queues={"default": 10}).start(): a producer, job threads reused',
     "oban-py": 'Oban(pool, queues={"default": 10}).start(): a producer, asyncio tasks',
     "procrastinate": "run_worker_async(concurrency=10, wait=True), LISTEN/NOTIFY on",
 }

@@ -10,6 +10,9 @@ Roles:
 - drain:     wait for `go`, then drain the default queue in a loop for `seconds`.
 - drain-all: drain `queue` until nothing is left; report the drain result.
 - hang:      insert a SlowRefunder job that hangs in `perform`, print its id, drain.
+- run:       start an Oban running the `steady` queue (with a Lifeline), wait for `go`,
+             insert plain and unique Steady jobs for `seconds`, report; then stop the
+             instance when told `stop`, and report what it left executing.
 """
 
 from __future__ import annotations
@@ -19,10 +22,11 @@ import random
 import sys
 import time
 
-from tests.reliability.workers import LoadRefunder, SlowRefunder
+from tests.reliability.workers import LoadRefunder, SlowRefunder, SteadyRefunder, SteadyUnique
 from trainer.bootstrap import prepare
 from trainer.db import Repo
 from trainer.jobs import Oban
+from trainer.jobs.plugins import Lifeline
 
 
 def say(value: object) -> None:
@@ -83,10 +87,31 @@ def hang(max_attempts: int) -> None:
     say("finished")  # never reached when the test kills us
 
 
+def run(seconds: float, seed: int, node: str) -> None:
+    rng = random.Random(seed)
+    oban = Oban(queues={"steady": 5}, plugins=[Lifeline(rescue_after=2, interval=0.5)],
+                node=node, shutdown_grace_period=10, stage_interval=0.5).start()
+    wait_for_go()
+    inserted = conflicts = 0
+    began = time.monotonic()
+    while time.monotonic() - began < seconds:
+        if rng.random() < 0.5:
+            job = oban.insert(SteadyRefunder.new({"id": rng.randrange(10**9)}))
+        else:
+            job = oban.insert(SteadyUnique.new({"id": rng.randrange(300)}))
+        inserted += 1
+        conflicts += job.conflict
+        time.sleep(0.002)
+    say({"inserted": inserted, "conflicts": conflicts})
+    sys.stdin.readline()
+    say({"orphans": oban.stop()})
+
+
 def main() -> None:
     role, options = sys.argv[1], json.loads(sys.argv[2] if len(sys.argv) > 2 else "{}")
     prepare()
-    handlers = {"insert": insert, "drain": drain, "drain-all": drain_all, "hang": hang}
+    handlers = {"insert": insert, "drain": drain, "drain-all": drain_all, "hang": hang,
+                "run": run}
     handlers[role](**options)
 
 

@@ -72,3 +72,8 @@ class SteadyRefunder(Worker, queue="steady", max_attempts=1):
         record_run(job.id, job.args.get("id"), job.attempt)
         time.sleep(0.002)
         return None
+
+
+class SteadyUnique(SteadyRefunder, unique={"keys": ["id"], "period": INFINITY,
+                                           "states": "all"}):
+    """SteadyRefunder, one job per id ever."""
