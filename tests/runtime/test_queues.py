@@ -140,3 +140,24 @@ def test_job_ids_are_never_run_twice_under_two_instances(start, committed):
                and not second.list_jobs(state="executing"), "every job", timeout=30)
     assert sorted(DONE) == list(range(200))
     assert isinstance(first, Oban) and all(isinstance(j, Job) for j in first.list_jobs())
+
+
+def test_the_configuration_is_readable_and_checked_before_anything_starts():
+    from trainer.errors import OptionError
+    from trainer.jobs.plugins import Pruner
+
+    oban = Oban(queues={"default": 10, "email": {"limit": 1, "paused": True}},
+                plugins=[Pruner(max_age=60)], node="here")
+    config = oban.config
+    assert config["queues"] == {"default": {"limit": 10, "paused": False},
+                                "email": {"limit": 1, "paused": True}}
+    assert config["node"] == "here" and config["shutdown_grace_period"] == 15
+    assert [p.name for p in config["plugins"]] == ["Pruner"]
+    for queues, message in [({"default": 0}, r"queues\['default'\]=0 is not allowed"),
+                            ({"default": {"limt": 1}}, "unknown queue 'default' option"),
+                            ({"default": {"paused": True}}, "a dict with a limit"),
+                            (["default"], "a dict of queue names to limits")]:
+        with pytest.raises(OptionError, match=message):
+            Oban.validate(queues=queues)
+    with pytest.raises(OptionError, match="shutdown_grace_period=-1"):
+        Oban.validate(shutdown_grace_period=-1)

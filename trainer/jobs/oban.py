@@ -99,6 +99,16 @@ class Oban(QueueControl):
         would, naming the option; returns None when every option is right."""
         cls(**options)
 
+    @property
+    def config(self) -> dict[str, Any]:
+        """This instance's configuration, as given (after checking)."""
+        return {"name": self.name, "node": self.node, "testing": self.testing,
+                "queues": {q.name: {"limit": q.limit, "paused": q.paused}
+                           for q in self.queues},
+                "plugins": list(self.plugins), "peer": self.peer,
+                "shutdown_grace_period": self.shutdown_grace_period,
+                "stage_interval": self.stage_interval, "insert_trigger": self.insert_trigger}
+
     def __repr__(self) -> str:
         queues = {q.name: q.limit for q in self.queues}
         running = ", running" if self._instance is not None and self._instance.running else ""
