@@ -161,3 +161,23 @@ def test_the_configuration_is_readable_and_checked_before_anything_starts():
             Oban.validate(queues=queues)
     with pytest.raises(OptionError, match="shutdown_grace_period=-1"):
         Oban.validate(shutdown_grace_period=-1)
+
+
+def test_queue_control_reaches_the_instances_of_the_same_name_on_other_nodes(start):
+    here = start(queues={"default": 2}, node="here")
+    there = start(queues={"default": 2}, node="there")
+    elsewhere = start(queues={"default": 2}, node="elsewhere", name="Other")
+    here.pause_queue(queue="default")
+    eventually(lambda: there.check_queue(queue="default")["paused"], "the signal to arrive")
+    here.scale_queue(queue="default", limit=7)
+    eventually(lambda: there.check_queue(queue="default")["limit"] == 7, "the scale")
+    here.resume_queue(queue="default", local_only=True)  # this node only
+    here.start_queue(queue="extra", limit=1)
+    eventually(lambda: there.check_queue(queue="extra"), "the started queue")
+    assert there.check_queue(queue="default")["paused"] is True
+    assert here.check_queue(queue="default")["paused"] is False
+    # Another instance name hears nothing of it.
+    assert elsewhere.check_queue(queue="default")["paused"] is False
+    assert elsewhere.check_queue(queue="extra") is None
+    with pytest.raises(Exception, match="queue 'nowhere' is not running in this instance"):
+        here.pause_queue(queue="nowhere", local_only=True)
