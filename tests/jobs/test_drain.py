@@ -340,3 +340,13 @@ def test_inline_mode_runs_at_insert_and_stores_nothing(repo):
     with pytest.raises(Boom):
         inline.insert(Recorder.new({"outcome": "raise", "n": 1}))
     assert count(repo) == 0
+
+
+def shadowed() -> None:
+    """A function whose name a worker class below also has."""
+
+
+def test_a_worker_whose_name_now_means_something_else_is_still_found(oban):
+    worker = type("shadowed", (Worker,), {"perform": lambda self, job: None})
+    oban.insert(worker.new({}))
+    assert oban.drain_queue(queue="default") == {"success": 1}

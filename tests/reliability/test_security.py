@@ -153,7 +153,8 @@ print(json.dumps({"db": Repo.query("SELECT current_database() AS db")[0]["db"],
 """
 
 
-LESSON_TABLES = ["oban_jobs", "oban_peers", "orders", "trainer_migrations"]
+LESSON_TABLES = ["oban_jobs", "oban_peers", "orders", "restaurants", "reviews",
+                 "trainer_migrations", "users"]
 
 
 def _lesson_tables(server: EmbeddedServer) -> list[str]:

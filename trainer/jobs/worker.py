@@ -153,6 +153,10 @@ def resolve_worker(name: str, known: Mapping[str, type[Worker]]) -> type[Worker]
         for part in attribute.split("."):
             found = getattr(found, part)
     except (ImportError, AttributeError, KeyError):
+        found = None
+    if not (isinstance(found, type) and issubclass(found, Worker)):
+        # Not there, or the name now means something else (a function of the same name):
+        # the class this Oban saw the job built from, if any.
         found = known.get(name)
     if not (isinstance(found, type) and issubclass(found, Worker)):
         raise LookupError(f"unknown worker {name!r}: no Worker class by that name was found")

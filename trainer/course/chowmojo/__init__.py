@@ -2,11 +2,12 @@
 and its own migrations (apart from the job engine's)."""
 
 from trainer.course.chowmojo.factories import insert
-from trainer.course.chowmojo.models import Order
+from trainer.course.chowmojo.models import Order, Restaurant, Review, User
 from trainer.course.chowmojo.orders import RefundError, get_order, refund_order
 from trainer.sqlfiles import Migrations
 
 MIGRATIONS = Migrations(component="chowmojo", package="trainer.course.chowmojo",
                         folder="migrations")
 
-__all__ = ["MIGRATIONS", "Order", "RefundError", "get_order", "insert", "refund_order"]
+__all__ = ["MIGRATIONS", "Order", "RefundError", "Restaurant", "Review", "User", "get_order",
+           "insert", "refund_order"]

@@ -22,3 +22,53 @@ class Order:
     delivered_at: datetime | None = None
     inserted_at: datetime | None = None
     updated_at: datetime | None = None
+    restaurant_id: int | None = None
+    user_id: int | None = None
+
+
+@dataclass
+class User:
+    """A ChowMojo customer (or a restaurant's owner)."""
+
+    __table__: ClassVar[str] = "users"
+
+    id: int | None = None
+    name: str = ""
+    email: str = ""
+    address: str | None = None
+    inserted_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass
+class Restaurant:
+    """A restaurant that cooks for ChowMojo. `rating` is 1 to 5 stars, or None."""
+
+    __table__: ClassVar[str] = "restaurants"
+
+    id: int | None = None
+    name: str = ""
+    address: str | None = None
+    rating: int | None = None
+    owner_id: int | None = None
+    inserted_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+SENTIMENTS = ("negative", "neutral", "positive")
+
+
+@dataclass
+class Review:
+    """What a customer said. `sentiment` stays None until an analysis sets it."""
+
+    __table__: ClassVar[str] = "reviews"
+
+    id: int | None = None
+    comment: str = ""
+    sentiment: str | None = None
+    rating: int = 3
+    restaurant_id: int | None = None
+    user_id: int | None = None
+    inserted_at: datetime | None = None
+    updated_at: datetime | None = None
