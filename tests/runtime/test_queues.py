@@ -181,3 +181,29 @@ def test_queue_control_reaches_the_instances_of_the_same_name_on_other_nodes(sta
     assert elsewhere.check_queue(queue="extra") is None
     with pytest.raises(Exception, match="queue 'nowhere' is not running in this instance"):
         here.pause_queue(queue="nowhere", local_only=True)
+
+
+def test_an_insert_of_an_available_job_notifies_listeners_once_it_commits(committed):
+    from trainer import sql
+    from trainer.db.connect import connect
+    from trainer.jobs import INFINITY
+
+    class Once(Worker, unique={"keys": ["n"], "period": INFINITY}):
+        def perform(self, job):
+            return None
+
+    with connect(committed.conninfo, autocommit=True) as listener:
+        listener.execute(sql("listen"))
+
+        def heard() -> list[str]:
+            return [n.payload for n in listener.notifies(timeout=0.3) if n.channel ==
+                    "oban_insert"]
+
+        Oban(repo=committed).insert(Quick.new({"n": 1}, queue="plain"))
+        Oban(repo=committed).insert(Once.new({"n": 1}, queue="unique"))
+        assert heard() == ["plain", "unique"]
+        Oban(repo=committed).insert(Once.new({"n": 1}, queue="unique"))  # a conflict
+        Oban(repo=committed).insert(Quick.new({"n": 2}, schedule_in=60))  # not yet due
+        Oban(repo=committed, testing="manual").insert(Quick.new({"n": 3}))
+        Oban(repo=committed, insert_trigger=False).insert(Quick.new({"n": 4}))
+        assert heard() == []

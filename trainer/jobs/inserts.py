@@ -15,9 +15,11 @@ from trainer.jobs import queries, unique
 from trainer.jobs.job import Job
 
 
-def insert_one(conn: psycopg.Connection, job: Job, now: datetime, *, lock: bool) -> Job:
-    """Store a job; with unique options, the oldest duplicate comes back instead."""
-    params = row_params(job, now)
+def insert_one(conn: psycopg.Connection, job: Job, now: datetime, *, lock: bool,
+               notify: bool = False) -> Job:
+    """Store a job; with unique options, the oldest duplicate comes back instead. With
+    `notify`, a new available job wakes the listening producers (same statement)."""
+    params = {**row_params(job, now), "notify": notify}
     with conn.cursor(row_factory=dict_row) as cur:
         if job.unique is None:
             cur.execute(queries.load("insert_job"), params)
@@ -47,8 +49,9 @@ def insert_many(conn: psycopg.Connection, jobs: Sequence[Job], now: datetime) ->
 
 
 def row_params(job: Job, now: datetime) -> dict[str, Any]:
-    """The new row's columns, as insert_job.sql and insert_unique.sql take them."""
-    return {
+    """The new row's columns, as insert_job.sql and insert_unique.sql take them (with
+    no notification)."""
+    return {"notify": False,
         "state": job.state.value, "queue": job.queue, "worker": job.worker,
         "args": Jsonb(job.args), "meta": Jsonb(job.meta), "tags": list(job.tags),
         "max_attempts": job.max_attempts, "priority": job.priority,

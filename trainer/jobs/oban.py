@@ -148,8 +148,10 @@ class Oban(QueueControl):
         if modes.effective(self.testing) == "inline":
             return self._run_inline(job)
         with self.repo.connection() as conn:
-            stored = inserts.insert_one(conn, job, utcnow(), lock=True)
-            self._announce(conn, [stored])
+            stored = inserts.insert_one(conn, job, utcnow(), lock=True,
+                                        notify=self._triggers())
+        if self._triggers() and stored.state is JobState.AVAILABLE and not stored.conflict:
+            runtime.wake_local([stored.queue])
         return stored
 
     def insert_all(self, jobs: Iterable[Job]) -> list[Job]:
@@ -174,9 +176,13 @@ class Oban(QueueControl):
         at once, elsewhere by a notification (delivered when the insert commits)."""
         queues = {job.queue for job in jobs
                   if job.state is JobState.AVAILABLE and not job.conflict}
-        if queues and self.insert_trigger and modes.effective(self.testing) == "disabled":
+        if queues and self._triggers():
             notify_insert(conn, queues)
             runtime.wake_local(queues)
+
+    def _triggers(self) -> bool:
+        """Whether inserts wake running queues (never in a testing mode)."""
+        return self.insert_trigger and modes.effective(self.testing) == "disabled"
 
     def _remember(self, job: Job) -> None:
         if job.worker_class is not None:

@@ -1,5 +1,6 @@
 -- A unique insert: one call, one round trip. The function is in
--- migrations/0003_oban_insert_unique.sql.
+-- migrations/0003_oban_insert_unique.sql. With %(notify)s, a new job that is available now
+-- wakes the listening instances' producers (see insert_job.sql).
 SELECT (result.job).*, result.conflict
 FROM oban_insert_unique(
     new_state => %(state)s, new_queue => %(queue)s, new_worker => %(worker)s,
@@ -12,3 +13,7 @@ FROM oban_insert_unique(
     unique_states => %(unique_states)s::oban_job_state[], period_start => %(period_start)s,
     unique_timestamp => %(unique_timestamp)s, replace => %(replace)s, app_now => %(now)s
 ) AS result
+LEFT JOIN LATERAL (
+    SELECT pg_notify('oban_insert', (result.job).queue)
+    WHERE %(notify)s AND NOT result.conflict AND (result.job).state = 'available'
+) AS woken ON true
