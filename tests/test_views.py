@@ -5,6 +5,8 @@ helpers show relative times too."""
 from __future__ import annotations
 
 import copy
+import queue
+import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -94,3 +96,46 @@ def test_a_job_table_gives_the_date_only_when_it_is_not_today():
     assert _when(now - timedelta(seconds=3), now).endswith(">(11:59:57)</span>")
     assert _when(now + timedelta(days=2), now).endswith(">(2026-12-03 12:00:00)</span>")
     assert _when(None, now) == ""
+
+
+def test_watch_jobs_keeps_a_table_below_the_cell_up_to_date_then_stops():
+    """A running queue in a real kernel, watched: the table updates in place (one display
+    id) until the job shows completed, then says it stopped."""
+    from tests.kernels import kernel, run_cell
+
+    with kernel() as (_, client):
+        run_cell(client, "from trainer.lesson import *")
+        run_cell(client, "class Napper(Worker):\n    def perform(self, job):\n"
+                         "        import time; time.sleep(0.3)\n"
+                         "oban = Oban(queues={'default': 1}).start()")
+        msg_id = client.execute("watch_jobs(seconds=2, every=0.1)\n"
+                                "job = oban.insert(Napper.new({'n': 1}))")
+        shown: list[tuple[str, str, str]] = []
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and not (shown and "stopped" in shown[-1][2]):
+            try:
+                message = client.get_iopub_msg(timeout=1)
+            except queue.Empty:
+                continue
+            if message["msg_type"] in ("display_data", "update_display_data"):
+                content = message["content"]
+                shown.append((message["msg_type"], content["transient"]["display_id"],
+                              content["data"].get("text/html", "")))
+        run_cell(client, "oban.stop()")
+    assert msg_id and shown[0][0] == "display_data"
+    assert len({display_id for _, display_id, _ in shown}) == 1  # one table, updated
+    pages = [page for _, _, page in shown]
+    assert any("executing" in page for page in pages)
+    assert "completed" in pages[-1] and "stopped watching" in pages[-1]
+
+
+def test_watch_jobs_refuses_bad_durations_and_filters_in_the_cell(repo):
+    from trainer.errors import OptionError, TrainerError
+    from trainer.notebook.watch import watch_jobs
+
+    with pytest.raises(OptionError, match="seconds=0 is not allowed"):
+        watch_jobs(seconds=0)
+    with pytest.raises(OptionError, match="every=True is not allowed"):
+        watch_jobs(every=True)
+    with pytest.raises(TrainerError, match="colour"):
+        watch_jobs(colour="red")

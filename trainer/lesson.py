@@ -20,13 +20,14 @@ from trainer.lessons import all_lessons
 from trainer.notebook.lifecycle import lifecycle
 from trainer.notebook.setup import lesson_database, start_lesson
 from trainer.notebook.stubs import YourTurn, your_turn
+from trainer.notebook.watch import watch_jobs
 from trainer.testing import ANY, all_enqueued, assert_enqueued, perform_job, refute_enqueued
 
 __all__ = [
     "ANY", "INFINITY", "Cancel", "Discard", "Error", "Job", "JobState", "Oban", "Order",
     "RefundError", "Repo", "Snooze", "Worker", "YourTurn", "all_enqueued", "assert_enqueued",
     "check", "database", "datetime", "get_order", "lifecycle", "perform_job",  # noqa: F822 - see __getattr__
-    "refund_order", "refute_enqueued", "timedelta", "utcnow", "your_turn",
+    "refund_order", "refute_enqueued", "timedelta", "utcnow", "watch_jobs", "your_turn",
 ]
 
 check = Checker(all_lessons())
