@@ -23,7 +23,7 @@ from trainer.db.repo import Repo
 from trainer.errors import ArgumentError, TrainerError
 from trainer.jobs import executor, modes
 from trainer.jobs.job import Job
-from trainer.jobs.options import check_max_attempts, check_scheduled_at
+from trainer.jobs.options import check_scheduled_at
 from trainer.jobs.results import Error, Outcome
 from trainer.jobs.runtime.timeouts import timeout_of
 from trainer.jobs.states import JobState
@@ -54,19 +54,17 @@ def build_job(worker: type[Worker], args: Mapping[str, Any] | None = None,
     if not is_int(attempt) or not 1 <= attempt <= job.max_attempts:
         raise bad("attempt", attempt, f"a whole number from 1 to max_attempts "
                   f"({job.max_attempts})")
-    check_max_attempts(job.max_attempts)
-    times = {name: check_scheduled_at(extra[name]) if isinstance(extra[name], datetime)
-             else _bad_time(name, extra[name]) for name in ("inserted_at", "attempted_at")
-             if name in extra}
+    times = {}
+    for name in ("inserted_at", "attempted_at"):
+        if name in extra:
+            if not isinstance(extra[name], datetime):
+                raise bad(name, extra[name], "a datetime")
+            times[name] = check_scheduled_at(extra[name])
     return job.evolve(
         id=next(_fake_ids), args=json.loads(json.dumps(job.args)),
         meta=json.loads(json.dumps(job.meta)), state=JobState.EXECUTING, attempt=attempt,
         inserted_at=times.get("inserted_at", now), attempted_at=times.get("attempted_at", now),
     )
-
-
-def _bad_time(name: str, value: Any) -> datetime:
-    raise bad(name, value, "a datetime")
 
 
 def perform_job(worker_or_job: type[Worker] | Job, args: Mapping[str, Any] | None = None,

@@ -12,7 +12,7 @@ import psycopg
 
 from trainer.clock import utcnow
 from trainer.jobs import executor, options, queries
-from trainer.jobs.job import COLUMNS, Job
+from trainer.jobs.job import Job
 from trainer.jobs.results import DrainResult
 from trainer.jobs.validate import bad
 from trainer.jobs.worker import Resolver, Worker
@@ -94,7 +94,7 @@ def _ack_and_fetch(conn: psycopg.Connection, done: tuple[Job, executor.Transitio
     params = {**executor.ack_params(done[0].id if done else None, done[1] if done else None),
               **fetch, "next_id": next_id, "now": utcnow()}
     row = conn.execute(queries.load("ack_and_fetch"), params).fetchone()
-    return Job.from_row(dict(zip(COLUMNS, row, strict=True))) if row else None
+    return Job.from_columns(row) if row else None
 
 
 def _savepoint(conn: psycopg.Connection) -> AbstractContextManager[object]:

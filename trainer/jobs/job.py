@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -74,6 +75,12 @@ class Job:
             cancelled_at=row["cancelled_at"],
             conflict=bool(row.get("conflict", False)),
         )
+
+    @classmethod
+    def from_columns(cls, row: Sequence[Any]) -> Job:
+        """A Job from a plain tuple with the columns in COLUMNS' order (what the fetch
+        statements return, read without per-row names)."""
+        return cls.from_row(dict(zip(COLUMNS, row, strict=True)))
 
     def evolve(self, **changes: Any) -> Job:
         return dataclasses.replace(self, **changes)

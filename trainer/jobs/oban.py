@@ -147,10 +147,10 @@ class Oban(QueueControl):
         self._remember(job)
         if modes.effective(self.testing) == "inline":
             return self._run_inline(job)
+        triggers = self._triggers()
         with self.repo.connection() as conn:
-            stored = inserts.insert_one(conn, job, utcnow(), lock=True,
-                                        notify=self._triggers())
-        if self._triggers() and stored.state is JobState.AVAILABLE and not stored.conflict:
+            stored = inserts.insert_one(conn, job, utcnow(), lock=True, notify=triggers)
+        if triggers and stored.state is JobState.AVAILABLE and not stored.conflict:
             runtime.wake_local([stored.queue])
         return stored
 

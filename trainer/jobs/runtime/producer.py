@@ -1,4 +1,5 @@
-"""A queue's producer: fetches up to `limit` jobs at once and runs each in a thread.
+"""A queue's producer: fetches up to `limit` jobs at once and runs each in one of its
+job threads (kept and reused, see workers.py).
 
 It fetches when woken (an insert notification, a job ending, a queue signal) and at least
 once a second. A job that runs past its worker's `timeout(job)` is recorded as failed and
@@ -22,7 +23,7 @@ import psycopg
 from trainer.clock import utcnow
 from trainer.errors import DatabaseConnectionLost, DatabaseUnavailable
 from trainer.jobs import events, executor, queries
-from trainer.jobs.job import COLUMNS, Job
+from trainer.jobs.job import Job
 from trainer.jobs.results import Outcome
 from trainer.jobs.runtime.config import QueueConfig
 from trainer.jobs.runtime.timeouts import timeout_of
@@ -141,7 +142,7 @@ class Producer:
                   "attempted_by": [self.node, self.uuid]}
         with self._repo.connection() as conn:
             rows = conn.execute(queries.load("fetch_jobs"), params).fetchall()
-        jobs = [Job.from_row(dict(zip(COLUMNS, row, strict=True))) for row in rows]
+        jobs = [Job.from_columns(row) for row in rows]
         return sorted(jobs, key=lambda job: (job.priority, job.scheduled_at, job.id))
 
     def _begin(self, job: Job) -> None:
