@@ -25,6 +25,11 @@ pytest_plugins = ["trainer.plugin"]
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
+# The self-checks the tests run (in this process and in the kernels it starts) record
+# their results here, never in the progress file of whoever runs the tests.
+os.environ["TRAINER_PROGRESS"] = str(
+    Path(tempfile.mkdtemp(prefix="trainer-test-progress-")) / "progress.json")
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--run-slow", action="store_true", help="also run the long variants")

@@ -10,24 +10,64 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from trainer import telemetry
 from trainer.clock import utcnow
-from trainer.course.chowmojo import Order, RefundError, get_order, refund_order
+from trainer.course.chowmojo import (
+    Delivery,
+    Order,
+    RefundError,
+    Restaurant,
+    Review,
+    User,
+    active_restaurants,
+    analyze_sentiment,
+    deliveries,
+    get_order,
+    get_restaurant,
+    get_review,
+    get_user,
+    insert,
+    notify_restaurant,
+    refund_order,
+    send_digest,
+    send_follow_up_email,
+    send_welcome_email,
+    unanalysed_reviews,
+)
 from trainer.db import Database
+from trainer.db.own_database import new_database
 from trainer.db.repo import Repo
+from trainer.default_logger import attach_default_logger, detach_default_logger
 from trainer.grading.checker import Checker
 from trainer.jobs import INFINITY, Cancel, Discard, Error, Job, JobState, Oban, Snooze, Worker
+from trainer.jobs.migration import Migration
+from trainer.jobs.plugins import Cron, Lifeline, Pruner
 from trainer.lessons import all_lessons
 from trainer.notebook.lifecycle import lifecycle
 from trainer.notebook.setup import lesson_database, start_lesson
 from trainer.notebook.stubs import YourTurn, your_turn
 from trainer.notebook.watch import watch_jobs
-from trainer.testing import ANY, all_enqueued, assert_enqueued, perform_job, refute_enqueued
+from trainer.testing import (
+    ANY,
+    all_enqueued,
+    assert_enqueued,
+    build_job,
+    perform_job,
+    refute_enqueued,
+    with_testing_mode,
+)
 
 __all__ = [
-    "ANY", "INFINITY", "Cancel", "Discard", "Error", "Job", "JobState", "Oban", "Order",
-    "RefundError", "Repo", "Snooze", "Worker", "YourTurn", "all_enqueued", "assert_enqueued",
-    "check", "database", "datetime", "get_order", "lifecycle", "perform_job",  # noqa: F822 - see __getattr__
-    "refund_order", "refute_enqueued", "timedelta", "utcnow", "watch_jobs", "your_turn",
+    "ANY", "INFINITY", "Cancel", "Cron", "Delivery", "Discard", "Error", "Job", "JobState",
+    "Lifeline", "Migration", "Oban", "Order", "Pruner", "RefundError", "Repo", "Restaurant",
+    "Review", "Snooze", "User", "Worker", "YourTurn", "active_restaurants",
+    "all_enqueued", "analyze_sentiment", "assert_enqueued", "attach_default_logger",
+    "build_job", "check", "database", "datetime", "deliveries",  # noqa: F822 - see __getattr__
+    "detach_default_logger", "get_order", "get_restaurant", "get_review", "get_user",
+    "insert", "lifecycle", "new_database", "notify_restaurant", "perform_job",
+    "refund_order", "refute_enqueued", "send_digest", "send_follow_up_email",
+    "send_welcome_email", "telemetry", "timedelta", "unanalysed_reviews", "utcnow",
+    "watch_jobs", "with_testing_mode", "your_turn",
 ]
 
 check = Checker(all_lessons())

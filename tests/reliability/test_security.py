@@ -146,14 +146,14 @@ oban.rescue_orphaned_jobs(after=0)
 with Repo.sandbox():
     insert("order")
     oban.insert(Refunder.new({"id": 1, "reason": "in a sandbox"}))
-Repo.execute("TRUNCATE oban_jobs, orders RESTART IDENTITY")
+Repo.execute("TRUNCATE oban_jobs, orders, deliveries RESTART IDENTITY")
 migrate(Repo)
 print(json.dumps({"db": Repo.query("SELECT current_database() AS db")[0]["db"],
                   "drained": drained.as_dict(), "retried": retried, "cancelled": cancelled}))
 """
 
 
-LESSON_TABLES = ["oban_jobs", "oban_peers", "orders", "restaurants", "reviews",
+LESSON_TABLES = ["deliveries", "oban_jobs", "oban_peers", "orders", "restaurants", "reviews",
                  "trainer_migrations", "users"]
 
 

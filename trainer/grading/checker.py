@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from trainer.errors import ArgumentError
+from trainer.grading import progress
 from trainer.grading.manifest import Lesson, Step
 from trainer.grading.report import HintLedger, Line, Report
 from trainer.grading.runner import describe
@@ -52,7 +53,10 @@ class Checker:
                 "This kernel has just started (or was restarted), so nothing the cells above "
                 "define is here yet: use Run › Run All Above, then run this check again.",
             )), *lines]
-        return Report.of(step, lines, self.ledger, owner.number, owner.solutions)
+        report = Report.of(step, lines, self.ledger, owner.number, owner.solutions)
+        progress.record(owner.number, step, passed=report.passed,
+                        good=sum(line.ok for line in report.lines), total=len(report.lines))
+        return report
 
     def find(self, step: str, lesson: int | None = None) -> tuple[Lesson, Step]:
         """The lesson and step a check names; `lesson=` settles a name two lessons share."""

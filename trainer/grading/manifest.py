@@ -25,6 +25,9 @@ class Lesson:
     slug: str  # the notebook's name without .ipynb, e.g. "04_refunding_an_order"
     title: str
     steps: tuple[Step, ...]
+    teaches: str = ""  # one line for the start page and the README's course table
+    oban: str = ""     # the Elixir Oban names the lesson's ideas go by
+    oban_py: str = ""  # and oban-py's
     first_cell: str = "from trainer.lesson import *"
 
     @property

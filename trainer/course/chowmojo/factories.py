@@ -1,5 +1,6 @@
 """The test factory: `insert("order")`, `insert("order", "refund_failure", total=5)`,
-`insert("user")`, `insert("restaurant", owner_id=user.id)`, `insert("review", rating=1)`.
+`insert("order", "unavailable")`, `insert("user")`, `insert("restaurant", owner_id=user.id)`,
+`insert("review", rating=1)`.
 
 Each record gets plausible values from the sample data (a name, an email of its own, a
 comment); the fields you give win."""
@@ -19,6 +20,7 @@ from trainer.course.chowmojo.models import (
     Review,
     User,
 )
+from trainer.course.chowmojo.restaurants import HANGS, SERVICE_UNAVAILABLE, TOO_MANY_REQUESTS
 from trainer.course.chowmojo.sample import lines, pick
 from trainer.db.repo import Repo
 from trainer.errors import ArgumentError
@@ -28,6 +30,9 @@ FACTORIES: dict[str, type] = {"order": Order, "user": User, "restaurant": Restau
 TRAITS: dict[tuple[str, str], dict[str, Any]] = {
     ("order", "refund_failure"): {"total": UNKNOWN_TO_PAYMENT_PROVIDER,
                                   "notes": "Get it here quickly"},
+    ("order", "unavailable"): {"total": SERVICE_UNAVAILABLE},
+    ("order", "rate_limited"): {"total": TOO_MANY_REQUESTS},
+    ("order", "hangs"): {"total": HANGS},
     ("user", "without_address"): {"address": None},
     ("restaurant", "without_address"): {"address": None},
     ("review", "analysed"): {"sentiment": "neutral"},
@@ -49,6 +54,7 @@ def _restaurant(n: int) -> dict[str, Any]:
 
 
 DEFAULTS: dict[str, Callable[[int], dict[str, Any]]] = {
+    "order": lambda n: {"total": 1000 + 50 * (n % 40)},
     "user": _user, "restaurant": _restaurant,
     "review": lambda n: {"comment": pick("review_comments", n), "rating": 3},
 }

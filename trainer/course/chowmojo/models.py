@@ -72,3 +72,20 @@ class Review:
     user_id: int | None = None
     inserted_at: datetime | None = None
     updated_at: datetime | None = None
+
+
+@dataclass
+class Delivery:
+    """Something ChowMojo sent: `kind` is 'welcome', 'follow_up', 'digest' or
+    'order_placed'; `recipient` the address it went to."""
+
+    __table__: ClassVar[str] = "deliveries"
+
+    id: int | None = None
+    kind: str = ""
+    recipient: str = ""
+    user_id: int | None = None
+    restaurant_id: int | None = None
+    order_id: int | None = None
+    inserted_at: datetime | None = None
+    updated_at: datetime | None = None

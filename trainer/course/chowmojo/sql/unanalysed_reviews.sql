@@ -1,0 +1,2 @@
+-- Reviews no sentiment analysis has looked at yet, oldest first.
+SELECT * FROM reviews WHERE sentiment IS NULL ORDER BY id

@@ -1,0 +1,56 @@
+"""A database of the learner's own, beside the lesson's, on the same server: lesson 1
+installs the job tables there itself, so nothing it does touches the lesson database."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import psycopg
+from psycopg import sql
+
+from trainer.db import queries
+from trainer.db.connect import connect
+from trainer.db.repo import Repo, Repository
+from trainer.db.resolve import DEFAULT_DATABASE_NAME, database_name
+from trainer.errors import ArgumentError
+
+NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
+RESERVED = ("postgres", "template0", "template1")
+
+_lock = threading.Lock()
+_open: dict[str, Repository] = {}  # name -> the Repository handed out for it
+
+
+def new_database(name: str) -> Repository:
+    """An empty database called `name` on the lesson's server, and a Repository on it.
+
+    Asking again for the same name starts it afresh: the old one, and everything in it,
+    is dropped first (its Repository's connections too), so re-running a cell is safe.
+    """
+    _check_name(name)
+    with _lock:
+        old = _open.pop(name, None)
+        if old is not None:
+            old.close()
+        admin = Repo.conninfo
+        with connect(admin, autocommit=True) as conn:
+            identifier = sql.Identifier(name)
+            conn.execute(queries.composed("drop_database", name=identifier))
+            conn.execute(queries.composed("create_database", name=identifier))
+        repo = Repository(psycopg.conninfo.make_conninfo(admin, dbname=name))
+        _open[name] = repo
+        return repo
+
+
+def _check_name(name: object) -> None:
+    lesson = database_name()
+    if not isinstance(name, str) or not NAME.fullmatch(name):
+        raise ArgumentError(
+            f"new_database({name!r}): a name is lower-case letters, digits and underscores, "
+            "starting with a letter, at most 40 characters, e.g. new_database('my_oban')")
+    if name in (*RESERVED, lesson, DEFAULT_DATABASE_NAME) or name.startswith("trainer_"):
+        raise ArgumentError(
+            f"new_database({name!r}) would replace a database the trainer or PostgreSQL "
+            f"needs; choose a name of your own that does not start with 'trainer_', "
+            "e.g. new_database('my_oban')")
