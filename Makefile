@@ -19,8 +19,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar on -e '.[dev]'
 	@touch $(STAMP)
 
-lab: $(STAMP)  ## open JupyterLab on the exercises (the solutions are one folder up)
-	$(BIN)/jupyter lab --notebook-dir=. --LabApp.default_url=/lab/tree/exercises \
+lab: $(STAMP)  ## open JupyterLab on the course's start page (lessons in exercises/, answers in solutions/)
+	$(BIN)/jupyter lab --notebook-dir=. --LabApp.default_url=/lab/tree/START_HERE.ipynb \
 		$$([ "$$(id -u)" = 0 ] && echo --allow-root) $(LAB_OPTIONS)
 
 test: $(STAMP) lint  ## lint, type-check and run the whole test suite

@@ -79,7 +79,7 @@ def committed(database) -> Iterator[Repository]:
     """A Repo outside any sandbox, for tests that need committed rows; emptied after."""
     repo = Repository(database.conninfo)
     yield repo
-    repo.execute("TRUNCATE oban_jobs, orders RESTART IDENTITY")
+    repo.execute("TRUNCATE oban_jobs, orders, deliveries RESTART IDENTITY")
     repo.close()
 
 

@@ -23,9 +23,11 @@ def test_jupyterlab_serves_the_exercises(tmp_path):
         assert "04_refunding_an_order.ipynb" in names
         notebook = lab.get("/api/contents/exercises/04_refunding_an_order.ipynb")
         assert notebook["content"]["cells"][1]["source"] == "from trainer.lesson import *"
-        # It opens on the exercises, and the solutions the hints point to open too.
+        # It opens on the start page, and the solutions the hints point to open too.
         with urllib.request.urlopen(lab.url("/"), timeout=5) as response:
-            assert "/lab/tree/exercises" in response.geturl()
+            assert response.geturl().endswith("/lab/tree/START_HERE.ipynb")
+        start = lab.get("/api/contents/START_HERE.ipynb")
+        assert "exercises/04_refunding_an_order.ipynb" in start["content"]["cells"][1]["source"]
         solution = lab.get("/api/contents/solutions/04_refunding_an_order.ipynb")
         assert solution["type"] == "notebook"
 

@@ -1,7 +1,8 @@
 """Exercises from solutions: the solutions notebook is the one source.
 
-    python -m trainer.authoring build    # write exercises/ from solutions/
-    python -m trainer.authoring check    # fail when exercises/ is not what build would write
+    python -m trainer.authoring build    # write exercises/ from solutions/, and the
+                                         # start page and README course table (start_page)
+    python -m trainer.authoring check    # fail when any of them is not what build would write
 
 In a solutions code cell, the learner's part is marked in one of two ways:
 
@@ -23,6 +24,7 @@ from pathlib import Path
 
 import nbformat
 
+from trainer import start_page
 from trainer.errors import ArgumentError
 from trainer.lessons import all_lessons
 
@@ -89,10 +91,15 @@ def render(notebook: nbformat.NotebookNode) -> str:
 
 
 def expected_exercises(root: Path = ROOT) -> dict[Path, str]:
+    """Every generated file and what it should hold: the exercises, the start page, the
+    README (with its course table)."""
     out = {}
     for name in notebooks():
         solution = nbformat.read(root / "solutions" / name, as_version=4)
         out[root / "exercises" / name] = render(exercise_of(solution, name))
+    out[root / start_page.NOTEBOOK] = render(start_page.start_notebook())
+    readme = root / "README.md"
+    out[readme] = start_page.with_readme_table(readme.read_text("utf-8"))
     return out
 
 
