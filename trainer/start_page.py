@@ -45,13 +45,16 @@ def start_notebook() -> nbformat.NotebookNode:
     lessons = all_lessons()
     table = "\n".join(["| | lesson | what it teaches | |", "|---|---|---|---|",
                        *lesson_rows(lessons)])
-    return new_notebook(cells=[
+    cells = [
         new_markdown_cell(INTRO),
         new_markdown_cell(f"## The lessons\n\n{table}"),
         new_markdown_cell(PROGRESS),
         new_code_cell("from trainer.notebook.course_view import course\n\ncourse()"),
-    ], metadata={"kernelspec": {"display_name": "Python 3", "language": "python",
-                                "name": "python3"}})
+    ]
+    for number, cell in enumerate(cells):
+        cell.id = f"start-{number}"  # fixed, so writing the page twice gives one text
+    return new_notebook(cells=cells, metadata={"kernelspec": {
+        "display_name": "Python 3", "language": "python", "name": "python3"}})
 
 
 def readme_table() -> str:
