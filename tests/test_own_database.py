@@ -22,7 +22,7 @@ class Hello(Worker):
 
 def test_a_new_database_is_empty_and_apart_from_the_lessons(database):
     repo = new_database("own_db_test")
-    assert repo.query("SELECT current_database() AS db") == [{"db": "own_db_test"}]
+    assert repo.query("SELECT current_database() AS db") == [{"db": "trainer_lesson_own_db_test"}]
     assert repo.query(TABLES) == []
     assert Migration.migrated_version(repo) == 0
     assert Migration.migrated_version(Repo) == 14  # the lesson's is untouched

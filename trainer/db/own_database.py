@@ -1,5 +1,9 @@
 """A database of the learner's own, beside the lesson's, on the same server: lesson 1
-installs the job tables there itself, so nothing it does touches the lesson database."""
+installs the job tables there itself, so nothing it does touches the lesson database.
+
+Its full name starts with the lesson database's (`trainer_lesson_my_oban`): in a class
+sharing one server, each learner's lesson database has a name of its own, and so has
+every database a learner makes. No other role may connect to it."""
 
 from __future__ import annotations
 
@@ -17,28 +21,36 @@ from trainer.errors import ArgumentError
 
 NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 RESERVED = ("postgres", "template0", "template1")
+MAX_IDENTIFIER = 63  # longer names PostgreSQL would cut short, silently
 
 _lock = threading.Lock()
 _open: dict[str, Repository] = {}  # name -> the Repository handed out for it
 
 
 def new_database(name: str) -> Repository:
-    """An empty database called `name` on the lesson's server, and a Repository on it.
+    """An empty database for `name` on the lesson's server, and a Repository on it.
 
     Asking again for the same name starts it afresh: the old one, and everything in it,
     is dropped first (its Repository's connections too), so re-running a cell is safe.
     """
     _check_name(name)
+    admin = Repo.conninfo
+    lesson = psycopg.conninfo.conninfo_to_dict(admin).get("dbname") or database_name()
+    full = f"{lesson}_{name}"
+    if len(full) > MAX_IDENTIFIER:
+        raise ArgumentError(f"new_database({name!r}): its full name {full!r} would be longer "
+                            f"than PostgreSQL's {MAX_IDENTIFIER} characters; choose a "
+                            "shorter name")
     with _lock:
         old = _open.pop(name, None)
         if old is not None:
             old.close()
-        admin = Repo.conninfo
         with connect(admin, autocommit=True) as conn:
-            identifier = sql.Identifier(name)
+            identifier = sql.Identifier(full)
             conn.execute(queries.composed("drop_database", name=identifier))
             conn.execute(queries.composed("create_database", name=identifier))
-        repo = Repository(psycopg.conninfo.make_conninfo(admin, dbname=name))
+            conn.execute(queries.composed("close_database", name=identifier))
+        repo = Repository(psycopg.conninfo.make_conninfo(admin, dbname=full))
         _open[name] = repo
         return repo
 

@@ -22,6 +22,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from trainer.classroom import credentials
 from trainer.db import process
 from trainer.db.connect import connect, ensure_database
 from trainer.db.migrate import Schema, digest, migrate
@@ -139,6 +140,13 @@ def shutdown() -> None:
 
 def resolve(schema: Schema) -> Resolved:
     forced = chosen_backend()
+    classroom = credentials.login()
+    if classroom is not None:
+        # A learner in a class: their own role, on their own database, which exists.
+        server = UrlServer(classroom.url)
+        conninfo = ensure_database(server.conninfo(classroom.database), classroom.database)
+        return Resolved("url", f"learner {classroom.learner}'s own database", server,
+                        conninfo)
     name = database_name()
     url = os.environ.get("TRAINER_DATABASE_URL", "").strip()
     if forced == "url" or (forced is None and url):
