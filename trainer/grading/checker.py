@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from trainer.errors import ArgumentError
-from trainer.grading import progress
+from trainer.grading import gradelog, progress
 from trainer.grading.manifest import Lesson, Step
 from trainer.grading.report import HintLedger, Line, Report
 from trainer.grading.runner import describe
@@ -56,6 +56,7 @@ class Checker:
         report = Report.of(step, lines, self.ledger, owner.number, owner.solutions)
         progress.record(owner.number, step, passed=report.passed,
                         good=sum(line.ok for line in report.lines), total=len(report.lines))
+        gradelog.record(owner.number, step, report.lines)
         return report
 
     def find(self, step: str, lesson: int | None = None) -> tuple[Lesson, Step]:

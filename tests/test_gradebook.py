@@ -1,0 +1,99 @@
+"""The gradebook on a small class: a finished notebook, an untouched one, one with its
+last step undone, one that is not JSON, one that is not a notebook, one that hangs and one
+whose kernel dies half-way. Every row says what happened; none is lost."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell
+
+from tests.conftest import ROOT, clean_env
+from trainer.authoring import stub_source
+from trainer.lessons import lesson
+
+REFUNDS = lesson(4)
+
+
+def _write(folder: Path, learner: str, notebook: nbformat.NotebookNode | str) -> None:
+    where = folder / learner / "exercises"
+    where.mkdir(parents=True)
+    text = notebook if isinstance(notebook, str) else nbformat.writes(notebook)
+    (where / REFUNDS.notebook).write_text(text)
+
+
+def _class(folder: Path) -> None:
+    solutions = nbformat.read(ROOT / REFUNDS.solutions, as_version=4)
+    _write(folder, "ada", solutions)
+    _write(folder, "ben", nbformat.read(ROOT / REFUNDS.exercises, as_version=4))
+    # The last step's worker cell left as the exercise has it.
+    undone = nbformat.read(ROOT / REFUNDS.solutions, as_version=4)
+    last_worker = [c for c in undone.cells if c.cell_type == "code"
+                   and c.source.startswith("class Refunder")][-1]
+    last_worker.source = stub_source(last_worker.source)
+    _write(folder, "cy", undone)
+    _write(folder, "dee", "{this is not json")
+    _write(folder, "eve", '{"cells": "not a list", "nbformat": 4, "nbformat_minor": 5, '
+                          '"metadata": {}}')
+    hangs = nbformat.read(ROOT / REFUNDS.solutions, as_version=4)
+    hangs.cells.insert(9, new_code_cell("import time\ntime.sleep(600)"))
+    _write(folder, "fay", hangs)
+    dies = nbformat.read(ROOT / REFUNDS.solutions, as_version=4)
+    first_check = next(i for i, c in enumerate(dies.cells) if c.source.startswith("check("))
+    dies.cells.insert(first_check + 1, new_code_cell("import os\nos._exit(1)"))
+    _write(folder, "gus", dies)
+    # Not graded: a checkpoint, and a notebook that is no lesson's.
+    (folder / "ada" / "exercises" / ".ipynb_checkpoints").mkdir()
+    (folder / "ada" / "exercises" / ".ipynb_checkpoints" / REFUNDS.notebook).write_text("{}")
+    (folder / "ada" / "scratch.ipynb").write_text("{}")
+
+
+def test_every_learner_gets_a_row_that_says_what_happened(tmp_path):
+    submissions = tmp_path / "home"
+    _class(submissions)
+    out, page = tmp_path / "grades.csv", tmp_path / "grades.html"
+    done = subprocess.run(
+        [sys.executable, "-m", "trainer.grade", str(submissions), "--out", str(out),
+         "--html", str(page), "--jobs", "2", "--timeout", "8"],
+        cwd=ROOT, env=clean_env(), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "graded 7 notebooks of 7 learners" in done.stdout
+    with out.open() as table:
+        rows = {row["learner"]: row for row in csv.DictReader(table)}
+    assert sorted(rows) == ["ada", "ben", "cy", "dee", "eve", "fay", "gus"]
+    steps = [step.name for step in REFUNDS.steps]
+    assert rows["ada"]["status"] == "ok" and float(rows["ada"]["score"]) == 100
+    assert rows["ada"]["steps_passed"].split() == steps and rows["ada"]["crosses"] == ""
+    assert rows["ben"]["status"] == "ok" and float(rows["ben"]["score"]) == 0
+    assert "worker: Your code for this step is written" in rows["ben"]["crosses"]
+    # Teeth checks are graded too: an unwritten test is a cross of its own.
+    assert "unique_forever: Your test `test_only_one_refund_job_per_order` is written" \
+        in rows["ben"]["crosses"]
+    assert rows["cy"]["steps_passed"].split() == steps[:-1]
+    assert rows["cy"]["crosses"].startswith("debounce: ")
+    assert rows["dee"]["status"].startswith("malformed: NotJSONError")
+    assert rows["eve"]["status"].startswith("malformed: ")
+    assert rows["fay"]["status"] == "timed out: a cell ran longer than 8 s"
+    assert rows["fay"]["steps_passed"].split() == steps[:1]  # what ran before the hang
+    assert rows["gus"]["status"].startswith("crashed")
+    assert rows["gus"]["steps_passed"].split() == steps[:1]
+    html = page.read_text()
+    assert html.count("<tr>") == 2 + 7 and "✓" in html and "✗" in html
+    assert "timed out" in html and "malformed" in html
+
+
+def test_an_empty_folder_or_bad_options_say_what_is_wrong(tmp_path):
+    def grade(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "trainer.grade", *argv], cwd=ROOT,
+                              env=clean_env(), capture_output=True, text=True, timeout=60)
+
+    empty = grade(str(tmp_path))
+    assert empty.returncode == 1 and "no lesson notebooks under" in empty.stderr
+    missing = grade(str(tmp_path / "nowhere"))
+    assert missing.returncode == 2 and "is not a folder of learners' folders" in missing.stderr
+    jobs = grade(str(tmp_path), "--jobs", "0")
+    assert jobs.returncode == 2 and "from 1 to 64" in jobs.stderr
