@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: help lab test test-long lint bench exercises screenshots clean
+.PHONY: help lab hub test test-long lint bench exercises screenshots clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -22,6 +22,15 @@ $(STAMP): pyproject.toml
 lab: $(STAMP)  ## open JupyterLab on the course's start page (lessons in exercises/, answers in solutions/)
 	$(BIN)/jupyter lab --notebook-dir=. --LabApp.default_url=/lab/tree/START_HERE.ipynb \
 		$$([ "$$(id -u)" = 0 ] && echo --allow-root) $(LAB_OPTIONS)
+
+PROXY := classroom/node_modules/.bin/configurable-http-proxy
+
+$(PROXY): classroom/package.json classroom/package-lock.json
+	cd classroom && npm ci --no-audit --no-fund
+	@touch $@
+
+hub: $(STAMP) $(PROXY)  ## JupyterHub for a class of local users (as root; see README "A class")
+	$(BIN)/jupyterhub -f classroom/jupyterhub_config.py
 
 test: $(STAMP) lint  ## lint, type-check and run the whole test suite
 	$(BIN)/python -m pytest
@@ -43,4 +52,4 @@ screenshots: $(STAMP)  ## the README's pictures of the lesson, taken in a real h
 	TRAINER_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q tests/test_browser.py
 
 clean:  ## remove the virtual environment and caches
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache classroom/node_modules .hub

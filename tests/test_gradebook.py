@@ -97,3 +97,5 @@ def test_an_empty_folder_or_bad_options_say_what_is_wrong(tmp_path):
     assert missing.returncode == 2 and "is not a folder of learners' folders" in missing.stderr
     jobs = grade(str(tmp_path), "--jobs", "0")
     assert jobs.returncode == 2 and "from 1 to 64" in jobs.stderr
+    unknown = grade(str(tmp_path), "--lesson", "42")
+    assert unknown.returncode == 2 and "--lesson 42: the lessons are 0, 1" in unknown.stderr

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from trainer.grade import report, submissions
 from trainer.grade.run import grade
+from trainer.lessons import all_lessons
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--html", type=Path)
     parser.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1),
                         help="notebooks graded at once (default: up to 4)")
+    parser.add_argument("--lesson", type=int, action="append", dest="lessons",
+                        metavar="N", help="grade only this lesson (repeat for more)")
     parser.add_argument("--timeout", type=float, default=120,
                         help="seconds a cell may run before its notebook counts as hung")
     args = parser.parse_args(argv)
@@ -38,7 +41,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--jobs {args.jobs}: from 1 to 64 notebooks at once")
     if not 1 <= args.timeout <= 3600:
         parser.error(f"--timeout {args.timeout:g}: from 1 to 3600 seconds")
-    found = submissions.find(args.submissions)
+    known = [lesson.number for lesson in all_lessons()]
+    for number in args.lessons or ():
+        if number not in known:
+            parser.error(f"--lesson {number}: the lessons are {', '.join(map(str, known))}")
+    found = [found for found in submissions.find(args.submissions)
+             if not args.lessons or found.lesson.number in args.lessons]
     if not found:
         print(f"no lesson notebooks under {args.submissions}/<learner>/", file=sys.stderr)
         return 1
