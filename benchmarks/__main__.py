@@ -14,7 +14,17 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from benchmarks import feedback, queue_latency, ready, running_queues, throughput, unique_growth
+from benchmarks import (
+    classroom,
+    course,
+    feedback,
+    gradebook,
+    queue_latency,
+    ready,
+    running_queues,
+    throughput,
+    unique_growth,
+)
 from benchmarks.settings import Settings
 from benchmarks.table import Row, render
 from trainer.bootstrap import embedded_server
@@ -22,10 +32,13 @@ from trainer.bootstrap import embedded_server
 SECTIONS: dict[str, Callable[[Settings, Any], list[Row]]] = {
     ready.SECTION: ready.run,
     feedback.SECTION: feedback.run,
+    course.SECTION: course.run,
     queue_latency.SECTION: queue_latency.run,
     unique_growth.SECTION: unique_growth.run,
     throughput.SECTION: throughput.run,
     running_queues.SECTION: running_queues.run,
+    classroom.SECTION: classroom.run,
+    gradebook.SECTION: gradebook.run,
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
@@ -85,9 +86,9 @@ def test_cells(settings: Settings, kernel: Kernel, worker: str, test: str
     return timings[test], timings[TRIVIAL_CELL]
 
 
-def whole_notebook(env: dict[str, str]) -> float:
-    """The solutions notebook from a fresh kernel to its last cell; raises on any error."""
-    notebook = nbformat.read(SOLUTIONS, as_version=4)
+def whole_notebook(env: dict[str, str], path: Path = SOLUTIONS) -> float:
+    """A solutions notebook from a fresh kernel to its last cell; raises on any error."""
+    notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(notebook, timeout=300, kernel_name="python3",
                             resources={"metadata": {"path": str(ROOT / "exercises")}})
     began = time.perf_counter()

@@ -20,9 +20,17 @@ class Kernel:
     def execute(self, code: str) -> float:
         """Run one cell; return the seconds from the request to the kernel going idle.
         A cell that raises (a failing test in a `%%ipytest` cell does) raises here."""
+        return self._run(code)[0]
+
+    def output(self, code: str) -> str:
+        """Run one cell; return what it printed."""
+        return self._run(code)[1]
+
+    def _run(self, code: str) -> tuple[float, str]:
         began = time.perf_counter()
         msg_id = self.client.execute(code)
         error = None
+        printed = []
         while True:
             message = self.client.get_iopub_msg(timeout=300)
             if message["parent_header"].get("msg_id") != msg_id:
@@ -30,12 +38,14 @@ class Kernel:
             kind, content = message["msg_type"], message["content"]
             if kind == "error":
                 error = f"{content['ename']}: {content['evalue']}"
+            elif kind == "stream" and content.get("name") == "stdout":
+                printed.append(content["text"])
             elif kind == "status" and content["execution_state"] == "idle":
                 seconds = time.perf_counter() - began
                 break
         if error is not None:
             raise RuntimeError(f"the cell {code.splitlines()[0]!r}... raised {error}")
-        return seconds
+        return seconds, "".join(printed)
 
 
 @contextmanager

@@ -22,6 +22,7 @@ class Settings:
     jobs: int             # jobs per throughput measurement
     throughput_runs: int  # passes over every throughput measurement, at most
     start_runs: int       # insert-to-perform-start samples on an idle running queue
+    learners: int         # simulated learners at once on one shared server (classroom)
     peers: bool           # install and run procrastinate and oban-py
     budget: float         # seconds the whole run should take, at most (see throughput)
     started: float = field(default_factory=time.monotonic)  # when the run began
@@ -35,12 +36,13 @@ class Settings:
     def full(cls) -> Settings:
         return cls(smoke=False, ready_runs=5, kernel_runs=5, cell_runs=20, notebook_runs=3,
                    latency_runs=1000, jobs=10_000, throughput_runs=3, start_runs=200,
-                   peers=True, budget=540)
+                   learners=20, peers=True, budget=540)
 
     @classmethod
     def tiny(cls) -> Settings:
         return cls(smoke=True, ready_runs=1, kernel_runs=1, cell_runs=1, notebook_runs=1,
-                   latency_runs=20, jobs=50, throughput_runs=1, start_runs=5, peers=False,
+                   latency_runs=20, jobs=50, throughput_runs=1, start_runs=5, learners=2,
+                   peers=False,
                    budget=600)
 
 

@@ -18,7 +18,7 @@ class Row:
     section: str
     label: str
     value: float | None
-    unit: str  # "s", "ms", "jobs/s" or "x" (a ratio)
+    unit: str  # "s", "ms", "jobs/s", "x" (a ratio) or "count"
     note: str = ""
 
 
@@ -55,6 +55,8 @@ def format_value(value: float | None, unit: str) -> str:
         return f"{value:.2f}x"
     if unit == "jobs/s":
         return f"{value:,.0f} jobs/s"
+    if unit == "count":
+        return f"{value:,.0f}"
     if unit == "ms":
         return f"{value:.3f} ms" if value < 10 else f"{value:.1f} ms"
     return f"{value:.2f} {unit}"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from nbformat.v4 import new_code_cell
 
 from tests.conftest import ROOT
 from trainer.grading.manifest import Lesson
@@ -86,3 +87,32 @@ def until_check(notebook: nbformat.NotebookNode, step: str) -> nbformat.Notebook
             notebook.cells = notebook.cells[: index + 1]
             return notebook
     raise AssertionError(f"no check cell for {step!r}")
+
+
+Mistake = tuple[str, str, str]  # (what the learner wrote, the check to run, the line crossed)
+
+
+def setup_cell(path: Path) -> nbformat.NotebookNode:
+    """A lesson's first code cell, `from trainer.lesson import *`."""
+    return next(c for c in read(path).cells if c.cell_type == "code")
+
+
+def mistakes_notebook(exercises_path: Path, mistakes: list[Mistake], *,
+                      setup: nbformat.NotebookNode | None = None, before: tuple[str, ...] = (),
+                      after: tuple[str, ...] = (), prefix: str = "") -> nbformat.NotebookNode:
+    """The set-up cell, then each mistake's code (after `prefix`) and its check cell."""
+    cells = [setup or setup_cell(exercises_path), *map(new_code_cell, before)]
+    for source, step, _ in mistakes:
+        cells += [new_code_cell(prefix + source), new_code_cell(f'check("{step}")')]
+    return nbformat.v4.new_notebook(cells=[*cells, *map(new_code_cell, after)])
+
+
+def assert_each_mistake_crossed(cells: list[CellRun], mistakes: list[Mistake]) -> None:
+    """Each mistake's check ran without an error and crossed the line it names."""
+    checks = [cell for cell in cells if cell.kind == "check"]
+    assert len(checks) == len(mistakes)
+    for cell, (source, step, line) in zip(checks, mistakes, strict=True):
+        assert not cell.error, cell.error
+        crossed = [text.strip() for text in cell.text.splitlines() if text.strip().startswith("✗")]
+        assert any(line in text for text in crossed), (
+            f"check({step!r}) should cross {line!r} for:\n{source}\nbut printed:\n{cell.text}")

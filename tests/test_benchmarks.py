@@ -9,12 +9,14 @@ import subprocess
 import sys
 
 from tests.conftest import ROOT, clean_env
+from trainer.lessons import all_lessons
 
 OPERATIONS = ["insert one at a time", "insert in one batch",
               "insert one at a time, half duplicates of a unique key",
               "execute trivial jobs in-process"]
 PEERS = ["procrastinate", "oban-py"]
 RUNNING = "trivial jobs through running queues, concurrency 10"
+CROSS_TALK = "cross-talk: kernels that saw another learner's rows"
 START = "insert to perform start, single job, idle running queue"
 
 EXPECTED = [
@@ -31,6 +33,9 @@ EXPECTED = [
     "%%ipytest cell: trivial test (def test_nothing(): pass)",
     "step-3 cell / trivial cell",
     "solutions notebook, headless, fresh kernel",
+    *(f"lesson {lesson.number} solutions notebook, headless, fresh kernel"
+      for lesson in all_lessons()),
+    "whole course: every solutions notebook, one after another",
     "floor: SELECT 1 round trip",
     "floor: bare INSERT, same shape as oban_jobs",
     "plain insert: oban.insert(job)",
@@ -47,6 +52,13 @@ EXPECTED = [
     *(f"{op}: {who}" for op in OPERATIONS for who in ["trainer", *PEERS]),
     *(f"{RUNNING}: {who}" for who in ["trainer", *PEERS]),
     *(f"{START}, {stat}: {who}" for stat in ["median", "p95"] for who in ["trainer", "oban-py"]),
+    *(f"test cell feedback, {who}: {stat}" for who in ["one learner alone",
+                                                       "the whole class at once"]
+      for stat in ["p50", "p95"]),
+    "the whole class p95 / one learner alone p95",
+    "connections held at most, the whole class",
+    CROSS_TALK,
+    "grading a class: seconds per notebook",
 ]
 # Not measured in a smoke run here: no Docker daemon is given, and peers are skipped.
 MAY_BE_SKIPPED = {label for label in EXPECTED
@@ -71,6 +83,7 @@ def test_every_benchmark_runs_once_on_a_tiny_size():
     rows = table_rows(done.stdout)
     assert [label for label in EXPECTED if label not in rows] == [], done.stdout
     assert "FAILED" not in done.stdout
+    assert rows.pop(CROSS_TALK) == "0", done.stdout  # a count that must be nought
     for label, cell in rows.items():
         if cell == "-" and label in MAY_BE_SKIPPED:
             continue

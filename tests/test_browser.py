@@ -24,17 +24,32 @@ GREEN, RED = "rgba(26, 127, 55, 1)", "rgba(207, 34, 46, 1)"
 
 
 def _quiet_settings(folder: Path) -> None:
-    """No "get notified about Jupyter news?" toast over the notebook."""
+    """No "get notified about Jupyter news?" toast over the notebook; and every cell of a
+    notebook in the page, not only those in view (JupyterLab draws long notebooks in
+    windows, and a cell out of view would have no source to find)."""
     settings = folder / "settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)
     (settings / "notification.jupyterlab-settings").write_text(
         json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    notebooks = folder / "settings" / "@jupyterlab" / "notebook-extension"
+    notebooks.mkdir(parents=True)
+    (notebooks / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
 
 
 def _cells(driver: Any) -> list[Any]:
+    """The cells of the notebook in view (the tabs opened before it stay in the page,
+    hidden)."""
     from selenium.webdriver.common.by import By
 
-    return list(driver.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-Cell"))
+    return list(driver.find_elements(
+        By.CSS_SELECTOR, ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell"))
+
+
+def _current_tab(driver: Any) -> str:
+    from selenium.webdriver.common.by import By
+
+    return " ".join(tab.text for tab in driver.find_elements(
+        By.CSS_SELECTOR, ".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current"))
 
 
 def _prompt(cell: Any) -> str:
@@ -43,26 +58,60 @@ def _prompt(cell: Any) -> str:
     return str(cell.find_element(By.CSS_SELECTOR, ".jp-InputPrompt").text)
 
 
-def _open(driver: Any, url: str) -> list[Any]:
-    """The notebook at `url`, once its cells are there and its kernel is idle."""
+def _open(driver: Any, url: str, cells: int = 20,
+          first: str = "from trainer.lesson import *") -> list[Any]:
+    """The notebook at `url`, once its cells are there (more than `cells` of them, one of
+    them starting with `first`: not the page before's) and its kernel is idle."""
     from selenium.webdriver.common.by import By
 
     driver.get(url)
-    cells = wait_until(lambda: len(found := _cells(driver)) > 20 and found,
-                       "the notebook's cells")
+
+    name = url.split("?")[0].rsplit("/", 1)[-1]
+
+    def loaded() -> list[Any] | None:
+        try:
+            # JupyterLab reopens the tabs of before first: wait for this one to be in view.
+            if name not in _current_tab(driver):
+                return None
+            now = _cells(driver)
+            return now if len(now) > cells and any(_source(cell).startswith(first)
+                                                   for cell in now
+                                                   if "jp-CodeCell" in cell.get_attribute(
+                                                       "class")) else None
+        except Exception:  # noqa: BLE001 - the page changing under us: look again
+            return None
+
+    found = wait_until(loaded, "the notebook's cells")
     wait_until(lambda: "Idle" in driver.find_element(By.ID, "jp-main-statusbar").text,
                "an idle kernel")
-    return cells
+    return list(found)
 
 
 def _run_cells(driver: Any, cells: list[Any], start: int, stop: int) -> None:
     """Select cell `start` and press Shift+Enter until cell `stop` has run, waiting for
     each code cell until its prompt shows its execution count, as a learner would."""
+    from selenium.common.exceptions import ElementNotInteractableException
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
-    cells[start].find_element(By.CSS_SELECTOR, ".jp-InputPrompt").click()
+    prompt = cells[start].find_element(By.CSS_SELECTOR, ".jp-InputPrompt")
+
+    def selected() -> bool:
+        # A page still settling (a notebook just opened) may not take the click yet; a
+        # code cell's prompt sometimes never does, and its first line then takes it.
+        targets = [prompt, *cells[start].find_elements(By.CSS_SELECTOR, ".cm-line")[:1]]
+        for target in targets:
+            try:
+                driver.execute_script("arguments[0].scrollIntoView({block: 'center'})",
+                                      target)
+                target.click()
+                return True
+            except ElementNotInteractableException:
+                continue
+        return False
+
+    wait_until(selected, f"cell {start} to take a click")
     for index in range(start, stop + 1):
         before = _prompt(cells[index])
         ActionChains(driver).key_down(Keys.SHIFT).send_keys(Keys.ENTER).key_up(
@@ -192,3 +241,41 @@ def test_the_exercises_render_as_a_learner_sees_them(tmp_path):
         assert "2 passed" in test_cell.text
         [checklist] = _outputs(check, ".trainer-check")
         assert "All 3 checks pass. Well done!" in checklist.text
+
+
+def test_the_start_page_and_every_lesson_open_and_run_their_first_check(tmp_path):
+    """Every lesson as a learner first meets it: the start page lists it, its exercises
+    open, the set-up cell says which database it chose, and its first check runs and
+    renders its checklist (crosses: nothing is written yet)."""
+    from selenium.webdriver.common.by import By
+
+    from trainer.lessons import all_lessons
+
+    require_browser()
+    _quiet_settings(tmp_path)
+    lessons = all_lessons()
+    with running_lab(tmp_path) as lab, chromium(tmp_path) as driver:
+        cells = _open(driver, lab.url("/lab/tree/START_HERE.ipynb"), cells=3,
+                      first="from trainer.notebook.course_view import course")
+        _run_cells(driver, cells, len(cells) - 1, len(cells) - 1)
+        [table] = _outputs(cells[-1], "table.trainer-course")
+        rows = table.find_elements(By.CSS_SELECTOR, "tbody tr")
+        assert [row.text.split(" · ")[0] for row in rows] == [str(x.number) for x in lessons]
+        links = {urllib.parse.urlparse(a.get_attribute("href")).path
+                 for a in cells[1].find_elements(By.CSS_SELECTOR, "a")}
+        for x in lessons:
+            assert f"/files/{x.exercises}" in links and f"/files/{x.solutions}" in links, links
+
+        for lesson in lessons:
+            cells = _open(driver, lab.url(f"/lab/tree/{lesson.exercises}"), cells=3)
+            sources = [_source(cell) for cell in cells]
+            first_check = next((index for index, source in enumerate(sources)
+                                if source.startswith("check(")), None)
+            assert first_check is not None, (lesson.slug, [s[:30] for s in sources])
+            setup = sources.index("from trainer.lesson import *")
+            _run_cells(driver, cells, setup, first_check)
+            status = cells[setup]
+            assert re.search(r"PostgreSQL [\d.]+ ready", status.text), (lesson.slug, status.text)
+            [checklist] = _outputs(cells[first_check], ".trainer-check")
+            assert f"Self-check: {lesson.steps[0].name}" in checklist.text, checklist.text
+            assert "✗" in checklist.text and "Hint 1:" in checklist.text, checklist.text

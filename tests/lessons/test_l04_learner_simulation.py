@@ -6,7 +6,14 @@ from __future__ import annotations
 import nbformat
 from nbformat.v4 import new_code_cell
 
-from tests.notebook_runner import exercises, read, replace_code, run
+from tests.notebook_runner import (
+    assert_each_mistake_crossed,
+    exercises,
+    mistakes_notebook,
+    read,
+    replace_code,
+    run,
+)
 from trainer.lessons import lesson
 
 EXERCISES = exercises(lesson(4))
@@ -157,19 +164,7 @@ def test_refunds_are_debounced(oban):
 
 
 def test_each_mistake_gets_a_cross_on_the_matching_line():
-    setup = next(c for c in read(EXERCISES).cells if c.cell_type == "code")
-    notebook = nbformat.v4.new_notebook(cells=[setup])
-    for source, step, _ in MISTAKES:
-        notebook.cells.append(new_code_cell(source))
-        notebook.cells.append(new_code_cell(f'check("{step}")'))
-    cells = run(notebook)
-    checks = [cell for cell in cells if cell.kind == "check"]
-    assert len(checks) == len(MISTAKES)
-    for cell, (source, step, line) in zip(checks, MISTAKES, strict=True):
-        assert not cell.error, cell.error
-        crossed = [text.strip() for text in cell.text.splitlines() if text.strip().startswith("✗")]
-        assert any(line in text for text in crossed), (
-            f"check({step!r}) should cross {line!r} for:\n{source}\nbut printed:\n{cell.text}")
+    assert_each_mistake_crossed(run(mistakes_notebook(EXERCISES, MISTAKES)), MISTAKES)
 
 
 def test_a_failing_test_gets_no_tick_for_catching_anything():

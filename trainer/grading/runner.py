@@ -38,6 +38,10 @@ def run_test(test: Callable[..., Any],
             test(**{name: providers[name](Repo) for name in wanted})
     except Exception as error:  # noqa: BLE001 - any failure is the answer we want
         return error
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as error:  # pytest.raises' "DID NOT RAISE", pytest.fail(): a failure too
+        return error
     return None
 
 

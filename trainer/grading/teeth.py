@@ -35,32 +35,56 @@ def learner_worker(ns: Namespace, name: str) -> type[Worker] | None:
     return found if isinstance(found, type) and issubclass(found, Worker) else None
 
 
+def missing_test(ns: Namespace, test_name: str) -> Line | None:
+    """The cross for a test the namespace does not hold (None when it is there)."""
+    test = ns.get(test_name)
+    if callable(test) and hasattr(test, "__code__"):
+        return None
+    others = sorted(name for name in ns if name.startswith("test_") and callable(ns[name]))
+    return Line(f"Your test `{test_name}` exists", False, (
+        f"Write the test in the test cell of this step, keeping the name {test_name}.",
+    ), f"tests found: {', '.join(others) or 'none'}")
+
+
+def unwritten_test(test_name: str) -> Line:
+    """The cross for a test that still calls your_turn(...)."""
+    return Line(f"Your test `{test_name}` is written", False, (
+        "Replace the your_turn(...) line in the test with your test's code.",
+        "The hint above the code cell shows the shape of the test.",
+    ))
+
+
+def passing_test(test_name: str, error: BaseException | None, against: str = "") -> Line:
+    """Does the learner's test pass on their own code (`against`: "your Refunder")?"""
+    where = f" against {against}" if against else ""
+    return Line(f"Your test `{test_name}` passes{where}", error is None, (
+        "Read the failure: is the test right, or the code it tests?",
+        "Run the %%ipytest cell to see the full failure report.",
+    ), describe(error) if error else "")
+
+
+def not_judged(what: str) -> Line:
+    """A test that fails anyway would "catch" every broken variant: say nothing of them.
+    `what`: "a broken Refunder", "broken code"."""
+    return Line(f"Whether your test catches {what} can be judged once it passes against "
+                "yours", False)
+
+
 def teeth(ns: Namespace, test_name: str, worker_name: str,
           mutants: list[Mutant]) -> list[Line]:
-    test: Any = ns.get(test_name)
+    missing = missing_test(ns, test_name)
+    if missing is not None:
+        return [missing]
+    test: Any = ns[test_name]
     worker = learner_worker(ns, worker_name)
-    if not callable(test):
-        others = sorted(name for name in ns if name.startswith("test_") and callable(ns[name]))
-        return [Line(f"Your test `{test_name}` exists", False, (
-            f"Write the test in the test cell of this step, keeping the name {test_name}.",
-        ), f"tests found: {', '.join(others) or 'none'}")]
     if worker is None:
         return []
     error = run_test(test)
     if is_stub(error):
-        return [Line(f"Your test `{test_name}` is written", False, (
-            "Replace the your_turn(...) line in the test with your test's code.",
-            "The hint above the code cell shows the shape of the test.",
-        ))]
-    lines = [Line(f"Your test `{test_name}` passes against your {worker_name}", error is None, (
-        "Read the failure: is the test right, or the worker?",
-        "Run the %%ipytest cell to see the full failure report.",
-    ), describe(error) if error else "")]
+        return [unwritten_test(test_name)]
+    lines = [passing_test(test_name, error, f"your {worker_name}")]
     if error is not None:
-        # A test that fails anyway would "catch" every broken variant: say nothing of them.
-        lines.append(Line(f"Whether your test catches a broken {worker_name} can be judged "
-                          "once it passes against yours", False))
-        return lines
+        return [*lines, not_judged(f"a broken {worker_name}")]
     for mutant in mutants:
         built: list[dict[str, Any]] = []
         with _applied(mutant, test, worker_name, worker, built) as fixtures:

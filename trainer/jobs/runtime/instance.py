@@ -7,6 +7,7 @@ other nodes (unless `local_only`); a signal never comes back to the instance tha
 from __future__ import annotations
 
 import atexit
+import contextvars
 import logging
 import threading
 import time
@@ -83,7 +84,9 @@ class Instance:
         for config in self._queues:
             self._start_producer(config)
         self._listener.start()
-        self.peer.elect()
+        # Outside any sandbox of the caller's (a test's): the leader row is committed,
+        # so this instance's own election thread is never blocked by it.
+        contextvars.Context().run(self.peer.elect)
         for periodic in self._periodic:
             periodic.start()
         self.running = True
@@ -160,6 +163,9 @@ class Instance:
         run_plugin(plugin, self._oban)
 
     def _resign(self) -> None:
+        contextvars.Context().run(self._give_up_leadership)  # outside any sandbox
+
+    def _give_up_leadership(self) -> None:
         """A stopping leader gives leadership up and tells the others to elect now."""
         try:
             if self.peer.resign():

@@ -73,7 +73,8 @@ class Listener:
 
     def _listen(self, conn: psycopg.Connection) -> None:
         while not self._stopping.is_set():
-            for note in conn.notifies(timeout=0.5):
+            # Short: stop() waits for this loop to notice, and every `with Oban(...)` stops.
+            for note in conn.notifies(timeout=0.1):
                 self._deliver(note.channel, note.payload)
                 if self._stopping.is_set():
                     return
