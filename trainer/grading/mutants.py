@@ -21,6 +21,23 @@ def swapped(test: Callable[..., Any], name: str, replacement: type) -> Iterator[
         namespace[name] = original
 
 
+@contextmanager
+def swapped_names(namespace: dict[str, Any], replacements: dict[str, Any]) -> Iterator[None]:
+    """The replacements in the namespace (a test's globals) for the block, and the
+    learner's own values back afterwards; a name that was not there is taken away again."""
+    missing = object()
+    originals = {name: namespace.get(name, missing) for name in replacements}
+    namespace.update(replacements)
+    try:
+        yield
+    finally:
+        for name, original in originals.items():
+            if original is missing:
+                namespace.pop(name, None)
+            else:
+                namespace[name] = original
+
+
 def variant(worker: type[Worker], **overrides: Any) -> type[Worker]:
     """The learner's worker with some options changed, under the same name, so jobs it
     inserts name it exactly as they would name the original."""

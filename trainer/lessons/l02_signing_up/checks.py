@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from trainer.grading.manifest import Namespace
+from trainer.grading.mutants import swapped_names
 from trainer.grading.report import Line
 from trainer.grading.runner import is_stub, run_test
 from trainer.grading.teeth import (
@@ -46,7 +47,7 @@ from trainer.lessons.l02_signing_up.mutants import (
     WRONG_ID,
     Mutant,
 )
-from trainer.lessons.l02_signing_up.sign_up import create_user_of, sign_up, swapped_names
+from trainer.lessons.l02_signing_up.sign_up import create_user_of, sign_up
 
 TEST_INLINE = "test_creating_a_user_delivers_a_welcome_email"
 TEST_MANUAL = "test_creating_a_user_enqueues_a_welcome_email"

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import itertools
 import secrets
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
 from trainer.course.chowmojo import Delivery, User, deliveries
 from trainer.db.repo import Repo
 from trainer.grading.manifest import Namespace
+from trainer.grading.mutants import swapped_names
 from trainer.grading.runner import describe, scratch
 from trainer.grading.teeth import learner_worker
 from trainer.job_testing import with_testing_mode
@@ -61,21 +62,6 @@ def _new_jobs(worker: type[Worker] | None, before: dict[int, Job]) -> list[Job]:
 
 def _stored_users(email: str) -> list[User]:
     return [user for user in Repo.all(User) if user.email == email]
-
-
-@contextmanager
-def swapped_names(namespace: dict[str, Any], replacements: dict[str, Any]) -> Iterator[None]:
-    missing = object()
-    originals = {name: namespace.get(name, missing) for name in replacements}
-    namespace.update(replacements)
-    try:
-        yield
-    finally:
-        for name, original in originals.items():
-            if original is missing:
-                namespace.pop(name, None)
-            else:
-                namespace[name] = original
 
 
 def sign_up(ns: Namespace, mode: str, replacements: dict[str, Any] | None = None) -> SignUp:

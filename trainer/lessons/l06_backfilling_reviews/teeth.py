@@ -7,12 +7,12 @@ plain function (`enqueue_backfill`), so a broken variant here names every replac
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from trainer.grading.manifest import Namespace
+from trainer.grading.mutants import swapped_names
 from trainer.grading.report import Line
 from trainer.grading.runner import is_stub, run_test
 from trainer.grading.teeth import missing_test, not_judged, passing_test, unwritten_test
@@ -53,7 +53,7 @@ def teeth(ns: Namespace, test_name: str, needs: tuple[str, ...],
         return [*lines, not_judged("broken code")]
     for variant in broken:
         seen: Seen = {}
-        with _swapped(test.__globals__, variant.swaps(ns, seen)):
+        with swapped_names(test.__globals__, variant.swaps(ns, seen)):
             caught = run_test(test) is not None
         hints = variant.hints
         if not caught and variant.diagnose is not None:
@@ -62,20 +62,3 @@ def teeth(ns: Namespace, test_name: str, needs: tuple[str, ...],
         lines.append(Line(f"{who} catches {variant.label}", caught, hints,
                           "" if caught else "your test passed against that broken code"))
     return lines
-
-
-@contextmanager
-def _swapped(namespace: dict[str, Any], replacements: dict[str, Any]) -> Iterator[None]:
-    """The replacements in the namespace while the test runs (the drain finds workers by
-    name there too), and the learner's own values back afterwards."""
-    missing = object()
-    originals = {name: namespace.get(name, missing) for name in replacements}
-    namespace.update(replacements)
-    try:
-        yield
-    finally:
-        for name, original in originals.items():
-            if original is missing:
-                namespace.pop(name, None)
-            else:
-                namespace[name] = original
