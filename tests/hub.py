@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import signal
 import socket
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from typing import Any
 
 import requests
 
-from tests.conftest import IN_CI, ROOT, clean_env
+from tests.conftest import IN_CI, ROOT, clean_env, stop_process_group
 
 PROXY = ROOT / "classroom" / "node_modules" / ".bin" / "configurable-http-proxy"
 CONFIG = ROOT / "classroom" / "jupyterhub_config.py"
@@ -194,11 +193,5 @@ def running_hub(state: Path, learners: list[str], secrets_file: Path) -> Iterato
             time.sleep(0.3)
         yield hub
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop_process_group(process, timeout=30)
         log.close()

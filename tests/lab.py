@@ -4,9 +4,7 @@ own, with settings and runtime files in a folder of the test's."""
 from __future__ import annotations
 
 import json
-import os
 import secrets
-import signal
 import socket
 import subprocess
 import time
@@ -17,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import ROOT, clean_env
+from tests.conftest import ROOT, clean_env, stop_process_group
 
 
 @dataclass(frozen=True)
@@ -67,12 +65,6 @@ def running_lab(folder: Path) -> Iterator[Lab]:
                 time.sleep(0.2)
         yield lab
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop_process_group(process, timeout=20)
         if process.stderr:
             process.stderr.close()

@@ -116,3 +116,13 @@ def assert_each_mistake_crossed(cells: list[CellRun], mistakes: list[Mistake]) -
         crossed = [text.strip() for text in cell.text.splitlines() if text.strip().startswith("✗")]
         assert any(line in text for text in crossed), (
             f"check({step!r}) should cross {line!r} for:\n{source}\nbut printed:\n{cell.text}")
+
+
+def assert_every_cell_passes(cells: list[CellRun]) -> None:
+    """No cell raised, every test cell passed, every check ticked all its lines."""
+    for cell in cells:
+        assert not cell.error, f"{cell.source[:70]!r} raised {cell.error}\n{cell.text}"
+        if cell.kind == "test":
+            assert " passed" in cell.text and "failed" not in cell.text, cell.text
+        if cell.kind == "check":
+            assert "✗" not in cell.text and "checks pass. Well done!" in cell.text, cell.text

@@ -9,6 +9,7 @@ from nbformat.v4 import new_code_cell
 
 from tests.notebook_runner import (
     assert_each_mistake_crossed,
+    assert_every_cell_passes,
     exercises,
     mistakes_notebook,
     read,
@@ -83,17 +84,8 @@ def test_a_running_queue_performs_a_job_by_itself():
 CORRECT = [TEST_TABLES, TEST_INSTANCE, TEST_QUEUE, PRINTER, TEST_RUNS]
 
 
-def _cells_ok(cells):
-    for cell in cells:
-        assert not cell.error, f"{cell.source[:70]!r} raised {cell.error}\n{cell.text}"
-        if cell.kind == "test":
-            assert " passed" in cell.text and "failed" not in cell.text, cell.text
-        if cell.kind == "check":
-            assert "✗" not in cell.text and "checks pass" in cell.text, cell.text
-
-
 def test_a_different_correct_solution_passes_every_test_and_check():
-    _cells_ok(run(replace_code(read(EXERCISES), CORRECT)))
+    assert_every_cell_passes(run(replace_code(read(EXERCISES), CORRECT)))
 
 
 def _test(source: str) -> str:

@@ -8,6 +8,7 @@ from nbformat.v4 import new_code_cell
 
 from tests.notebook_runner import (
     assert_each_mistake_crossed,
+    assert_every_cell_passes,
     exercises,
     mistakes_notebook,
     read,
@@ -128,12 +129,7 @@ CORRECT = [ANALYZER, BACKFILL2, TEST2, BACKFILL3, TEST3, RECURSIVE, TEST4, MONIT
 
 def test_a_different_correct_solution_passes_every_test_and_check():
     cells = run(replace_code(read(EXERCISES), CORRECT))
-    for cell in cells:
-        assert not cell.error, f"{cell.source[:70]!r} raised {cell.error}\n{cell.text}"
-        if cell.kind == "test":
-            assert " passed" in cell.text and "failed" not in cell.text, cell.text
-        if cell.kind == "check":
-            assert "✗" not in cell.text and "Well done!" in cell.text, cell.text
+    assert_every_cell_passes(cells)
 
 
 def _test(source: str) -> str:
