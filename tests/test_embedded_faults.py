@@ -10,6 +10,7 @@ import pwd
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -56,6 +57,21 @@ def test_a_restrictive_umask_does_not_stop_a_fresh_start(fresh_home):
     result = run_python("import os\nos.umask(0o077)\n" + PREPARE, **fresh_home)
     assert result.returncode == 0, result.stderr
     assert "ready (embedded)" in result.stdout
+
+
+def test_a_cache_folder_too_deep_for_a_socket_still_builds_the_template(fresh_home):
+    # A home folder deep enough that `<cache>/.../.s.PGSQL.5432` passes 107 bytes.
+    deep = Path(fresh_home["XDG_CACHE_HOME"]) / ("a-long-folder-name-" * 5)
+    deep.mkdir(parents=True)
+    for folder in (deep, *deep.parents):
+        if folder == Path(fresh_home["XDG_CACHE_HOME"]).parent:
+            break
+        folder.chmod(0o755)
+    result = run_python(PREPARE, **{**fresh_home, "XDG_CACHE_HOME": str(deep)})
+    assert result.returncode == 0, result.stderr
+    assert "ready (embedded)" in result.stdout
+    assert len(str(deep / "chowmojo-trainer" / "cluster-x.partial" / ".s.PGSQL.5432")) > 107
+    assert not list(Path(tempfile.gettempdir()).glob("trainer-template-*"))  # cleaned up
 
 
 def test_the_server_runs_with_its_own_group_only(database):

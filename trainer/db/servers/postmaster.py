@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import time
@@ -30,13 +31,24 @@ def socket_conninfo(socket_dir: Path, port: int, dbname: str = "postgres") -> st
                                           dbname=dbname)
 
 
+# A Unix socket's path may hold 107 bytes at most (sun_path): a folder deep in a home
+# folder can be too long for `.s.PGSQL.<port>`.
+SOCKET_PATH_MAX = 107
+
+
+def socket_fits(socket_dir: Path, port: int) -> bool:
+    return len(os.fsencode(socket_dir / f".s.PGSQL.{port}")) <= SOCKET_PATH_MAX
+
+
 def launch(bin_dir: Path, server_dir: Path, *, port: int, tcp: bool,
-           user: str | None) -> subprocess.Popen[bytes]:
-    """Start postgres on `server_dir/data`, its socket in `server_dir`; wait until ready."""
+           user: str | None, socket_dir: Path | None = None) -> subprocess.Popen[bytes]:
+    """Start postgres on `server_dir/data`, its socket in `socket_dir` (`server_dir` by
+    default); wait until ready."""
+    socket_dir = socket_dir or server_dir
     command = [
         str(bin_dir / "bin" / "postgres"),
         "-D", str(server_dir / "data"),
-        "-k", str(server_dir),
+        "-k", str(socket_dir),
         "-h", "127.0.0.1" if tcp else "",
         "-p", str(port),
     ]
@@ -49,13 +61,13 @@ def launch(bin_dir: Path, server_dir: Path, *, port: int, tcp: bool,
         **run_as(user),
     )
     log.close()
-    _wait_until_ready(process, server_dir, port)
+    _wait_until_ready(process, server_dir, socket_dir, port)
     return process
 
 
-def _wait_until_ready(process: subprocess.Popen[bytes], server_dir: Path, port: int,
-                      timeout: float = 30.0) -> None:
-    local = socket_conninfo(server_dir, port)
+def _wait_until_ready(process: subprocess.Popen[bytes], server_dir: Path, socket_dir: Path,
+                      port: int, timeout: float = 30.0) -> None:
+    local = socket_conninfo(socket_dir, port)
     deadline = time.monotonic() + timeout
     while True:
         if process.poll() is not None:

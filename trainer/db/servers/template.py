@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,13 +60,28 @@ def template_cluster(bin_dir: Path, user: str | None, recipe: Recipe) -> Path:
             raise DatabaseUnavailable(f"initdb failed for the embedded server:\n{result.stderr}")
         # A keeper stops this short-lived server too, should we be killed while it runs.
         guard = keeper.start_keeper(partial)
+        sockets = _socket_folder(partial, user)
         try:
-            server = postmaster.launch(bin_dir, partial, port=5432, tcp=False, user=user)
+            server = postmaster.launch(bin_dir, partial, port=5432, tcp=False, user=user,
+                                       socket_dir=sockets)
             try:
-                recipe.prepare(postmaster.socket_conninfo(partial, 5432))
+                recipe.prepare(postmaster.socket_conninfo(sockets, 5432))
             finally:
                 postmaster.stop(server)
             partial.rename(template)
         finally:
             keeper.release(guard)
+            if sockets != partial:
+                shutil.rmtree(sockets, ignore_errors=True)
     return template / "data"
+
+
+def _socket_folder(partial: Path, user: str | None) -> Path:
+    """The template server's socket: beside it, unless that path is too long for a socket
+    (a cache folder deep in a home folder), then in a private folder of the system's."""
+    if postmaster.socket_fits(partial, 5432):
+        return partial
+    sockets = Path(tempfile.mkdtemp(prefix="trainer-template-"))
+    if user is not None:
+        folders.chown_tree(sockets, user)
+    return sockets
