@@ -24,6 +24,8 @@ from trainer.db import ensure_database
 SECTION = "running queues"
 RUN = "trivial jobs through running queues, concurrency 10"
 START = "insert to perform start, single job, idle running queue"
+STOP = "stopping an idle running instance"
+STOP_RUNS = 20
 START_PEERS = ("oban-py",)  # procrastinate's insert-to-perform latency is not measured
 
 HOW = {  # what each queue runs, for the notes column
@@ -66,12 +68,22 @@ def run(settings: Settings, server: Any) -> list[Row]:
         runners += peers
         results, passes = measure(settings, runners)
         latency = start_latency(settings, runners)
+        stops = [float(s) for s in trainer.run("stop_idle", STOP_RUNS)["samples"]]
     finally:
         for runner in runners:
             runner.close()
     versions = {peer.name: peer.version for peer in peers}
     return [*run_rows(settings, results, passes, versions, skipped),
-            *start_rows(settings, latency, versions, skipped)]
+            *start_rows(settings, latency, versions, skipped), *stop_rows(stops)]
+
+
+def stop_rows(stops: list[float]) -> list[Row]:
+    ms = [seconds * 1000 for seconds in stops]
+    how = (f"{len(ms)} instances, each started, its listener connected and waiting, then "
+           "stopped; the listener polls every 0.1 s")
+    return [Row(SECTION, f"{STOP}, median: trainer", median(ms), "ms",
+                f"{how}; {target(median(ms), 250, text='median under 250 ms')}"),
+            Row(SECTION, f"{STOP}, p95: trainer", p95(ms), "ms", how)]
 
 
 def run_rows(settings: Settings, results: Samples, passes: int, versions: dict[str, str],

@@ -92,6 +92,25 @@ class TrainerQueues:
         return {"samples": found}
 
 
+    def stop_idle(self, samples: int) -> dict[str, Any]:
+        """Seconds a stop takes on an idle instance whose listener is waiting: what each
+        `with Oban(...)` block of a lesson pays at its end."""
+        found = []
+        for _ in range(samples):
+            oban = self._oban().start()
+            try:
+                expect(oban._instance is not None and  # noqa: SLF001 - no public "ready"
+                       oban._instance._listener.connected.wait(WAIT_SECONDS), True,  # noqa: SLF001
+                       "a listener connected")
+                time.sleep(IDLE_SECONDS)  # the listener is waiting for notifications now
+            finally:
+                began = time.perf_counter()
+                orphans = oban.stop()
+                found.append(time.perf_counter() - began)
+            expect(orphans, {}, "jobs left executing by the stop")
+        return {"samples": found}
+
+
 def start_delay(oban: Oban) -> float:
     """One insert on an idle queue: seconds until its perform begins."""
     while (found := oban.check_queue(queue="default")) is not None and found["running"]:

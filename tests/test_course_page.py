@@ -46,6 +46,17 @@ def test_a_file_that_cannot_be_written_loses_the_record_not_the_check(tmp_path, 
     assert progress.load(garbled)["4"]["worker"]["passed"] is True
 
 
+def test_an_oddly_shaped_record_keeps_what_makes_sense(tmp_path, monkeypatch):
+    odd = tmp_path / "progress.json"
+    odd.write_text(json.dumps({"4": [], "3": {"retry": "yes", "backoff": {"passed": True}},
+                               "0": "nothing"}))
+    assert progress.load(odd) == {"3": {"backoff": {"passed": True}}}
+    assert progress.record(4, "worker", passed=True, good=1, total=1, where=odd)
+    assert progress.load(odd)["4"]["worker"]["passed"] is True
+    monkeypatch.setenv("TRAINER_PROGRESS", str(odd))
+    assert "Refunding an order" in course()._repr_html_()
+
+
 RECORD_MANY = """
 import sys
 from pathlib import Path

@@ -192,21 +192,25 @@ def test_each_mistake_gets_a_cross_on_the_matching_line():
 
 
 def test_a_check_leaves_no_job_no_database_and_no_instance_behind():
+    """...and stops only what it started: the learner's own running instance carries on."""
     setup = next(c for c in read(EXERCISES).cells if c.cell_type == "code")
     count = "len(Oban(repo=repo).list_jobs())"
+    mine = "mine = Oban(repo=repo, queues={'default': 1}, name='Mine')\nmine.start()\n"
     cells = run(nbformat.v4.new_notebook(cells=[
-        setup, new_code_cell(SET_UP + PRINTER + _test(TEST_RUNS) + f"before = {count}"),
+        setup, new_code_cell(SET_UP + PRINTER + _test(TEST_RUNS) + mine
+                             + f"before = {count}"),
         new_code_cell('check("runs_by_itself")'),
         new_code_cell("from trainer.db import queries\n"
+                      "from trainer.db.own_database import full_name\n"
                       "from trainer.jobs.runtime.instance import started\n"
                       f"print('jobs', before, {count})\n"
                       "print('instances', len(started()))\n"
                       "print('database', Repo.query(queries.load('database_exists'), "
-                      "{'name': 'l01_self_check'}))"),
+                      "{'name': full_name('l01_self_check')}))"),
     ]))
     assert "✗" not in cells[2].text and "Printing job" not in cells[2].text, cells[2].text
     assert not cells[3].error, cells[3].error
-    assert cells[3].text.split("\n")[:3] == ["jobs 0 0", "instances 0", "database []"]
+    assert cells[3].text.split("\n")[:3] == ["jobs 0 0", "instances 1", "database []"]
 
 
 def test_a_stub_test_and_a_missing_test_are_told_apart():

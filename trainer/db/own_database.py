@@ -35,8 +35,7 @@ def new_database(name: str) -> Repository:
     """
     _check_name(name)
     admin = Repo.conninfo
-    lesson = psycopg.conninfo.conninfo_to_dict(admin).get("dbname") or database_name()
-    full = f"{lesson}_{name}"
+    full = full_name(name)
     if len(full) > MAX_IDENTIFIER:
         raise ArgumentError(f"new_database({name!r}): its full name {full!r} would be longer "
                             f"than PostgreSQL's {MAX_IDENTIFIER} characters; choose a "
@@ -47,12 +46,35 @@ def new_database(name: str) -> Repository:
             old.close()
         with connect(admin, autocommit=True) as conn:
             identifier = sql.Identifier(full)
-            conn.execute(queries.composed("drop_database", name=identifier))
+            try:
+                conn.execute(queries.composed("drop_database", name=identifier))
+            except psycopg.errors.InsufficientPrivilege:
+                # On a shared server, another learner's database may have this full name.
+                raise ArgumentError(f"new_database({name!r}): a database {full!r} exists "
+                                    "that belongs to someone else; choose another name, "
+                                    "e.g. new_database('my_oban_2')") from None
             conn.execute(queries.composed("create_database", name=identifier))
             conn.execute(queries.composed("close_database", name=identifier))
         repo = Repository(psycopg.conninfo.make_conninfo(admin, dbname=full))
         _open[name] = repo
         return repo
+
+
+def full_name(name: str) -> str:
+    """The name on the server of `new_database(name)`: after the lesson database's."""
+    lesson = psycopg.conninfo.conninfo_to_dict(Repo.conninfo).get("dbname") or database_name()
+    return f"{lesson}_{name}"
+
+
+def drop_database(name: str) -> None:
+    """Close what `new_database(name)` handed out and drop the database, if it is there."""
+    _check_name(name)
+    with _lock:
+        old = _open.pop(name, None)
+        if old is not None:
+            old.close()
+        with connect(Repo.conninfo, autocommit=True) as conn:
+            conn.execute(queries.composed("drop_database", name=sql.Identifier(full_name(name))))
 
 
 def _check_name(name: object) -> None:

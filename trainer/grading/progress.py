@@ -41,7 +41,12 @@ def load(where: Path | None = None) -> Progress:
         found = json.loads((where or path()).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
-    return found if isinstance(found, dict) else {}
+    if not isinstance(found, dict):
+        return {}
+    # Only the shape written here survives: a hand-edited file loses its odd parts only.
+    return {str(lesson): {str(step): result for step, result in steps.items()
+                          if isinstance(result, dict)}
+            for lesson, steps in found.items() if isinstance(steps, dict)}
 
 
 def record(lesson: int, step: str, *, passed: bool, good: int, total: int,

@@ -125,8 +125,8 @@ STARTS_PAUSED = Broken("a queue that starts paused", "job queue", (
 NEVER_RUNS = Broken("an instance that never starts its queues", "job queue", (
     "Let the running queue do the work: insert, then wait for the job to complete, "
     "with no drain.",
-    "Poll `oban.get_job(job).state` until it is 'completed' or a deadline of a couple of "
-    "seconds has passed, then assert it is 'completed'.",
+    "Poll `oban.get_job(job).state` until it has left 'available' and 'executing' or a "
+    "deadline a second away has passed, then assert it is 'completed'.",
 ), "Oban", lambda _: NeverStarts)
 
 

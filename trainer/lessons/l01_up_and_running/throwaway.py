@@ -17,11 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from psycopg import sql
-
-from trainer.db import queries as db_queries
-from trainer.db.connect import connect
-from trainer.db.own_database import new_database
+from trainer.db.own_database import drop_database, new_database
 from trainer.db.repo import Repo, Repository
 from trainer.grading.mutants import swapped
 from trainer.grading.runner import run_test
@@ -35,17 +31,15 @@ CHECK_DATABASE = "l01_self_check"
 @contextlib.contextmanager
 def check_database(*, migrated: bool) -> Iterator[Repository]:
     """A fresh database for one check, with the job tables or without; dropped after."""
+    before = {id(found) for found in runtime.started()}  # the learner's own keep running
     repo = new_database(CHECK_DATABASE)
     try:
         if migrated:
             Migration.up(repo)
         yield repo
     finally:
-        stop_started_since(set())
-        repo.close()
-        with connect(Repo.conninfo, autocommit=True) as conn:
-            conn.execute(db_queries.composed("drop_database",
-                                             name=sql.Identifier(CHECK_DATABASE)))
+        stop_started_since(before)
+        drop_database(CHECK_DATABASE)
 
 
 def stop_started_since(before: set[int]) -> bool:
