@@ -17,7 +17,7 @@ What it reads from the environment (`make hub` sets the defaults):
 import json
 import os
 import pwd
-import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -56,10 +56,21 @@ c.Spawner.http_timeout = 60
 
 
 def _read_logins() -> dict:
-    try:
-        return json.loads(secrets_file.read_text("utf-8"))
-    except (OSError, ValueError):
+    if not secrets_file.exists():
         return {}
+    try:
+        found = json.loads(secrets_file.read_text("utf-8"))
+    except (OSError, ValueError) as error:
+        raise RuntimeError(f"the learners' logins in {secrets_file} cannot be read: {error}; "
+                           "run `python -m trainer.classroom provision` again") from error
+    return found if isinstance(found, dict) else {}
+
+
+def _as_the_learner(account: pwd.struct_passwd, *command: str) -> None:
+    """Run as the learner, not as root: the copy lands in a folder the learner controls,
+    and a link they put there must never send root's writes elsewhere."""
+    subprocess.run(command, user=account.pw_uid, group=account.pw_gid, extra_groups=[],
+                   cwd=account.pw_dir, check=True, capture_output=True)
 
 
 def give_the_learner_a_course_and_a_database(spawner) -> None:  # noqa: ANN001
@@ -72,19 +83,10 @@ def give_the_learner_a_course_and_a_database(spawner) -> None:  # noqa: ANN001
                            f"`python -m trainer.classroom provision --learners {name}`")
     account = pwd.getpwnam(name)
     home = Path(account.pw_dir) / "chowmojo"
-    if not home.exists():
-        home.mkdir()
-        for item in COURSE:
-            source = ROOT / item
-            target = home / item
-            if source.is_dir():
-                shutil.copytree(source, target)
-            else:
-                shutil.copy2(source, target)
-        for folder, _, files in os.walk(home):
-            os.chown(folder, account.pw_uid, account.pw_gid)
-            for file in files:
-                os.chown(Path(folder) / file, account.pw_uid, account.pw_gid)
+    if not home.exists() and not home.is_symlink():
+        _as_the_learner(account, "mkdir", str(home))
+        _as_the_learner(account, "cp", "-R", *(str(ROOT / item) for item in COURSE),
+                        str(home))
     spawner.environment.update({
         "TRAINER_DATABASE_URL": login["url"],
         "TRAINER_DATABASE_NAME": login["database"],

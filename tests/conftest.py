@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import signal
@@ -28,8 +29,9 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 # The self-checks the tests run (in this process and in the kernels it starts) record
 # their results here, never in the progress file of whoever runs the tests.
-os.environ["TRAINER_PROGRESS"] = str(
-    Path(tempfile.mkdtemp(prefix="trainer-test-progress-")) / "progress.json")
+_PROGRESS_FOLDER = tempfile.mkdtemp(prefix="trainer-test-progress-")
+os.environ["TRAINER_PROGRESS"] = str(Path(_PROGRESS_FOLDER) / "progress.json")
+atexit.register(shutil.rmtree, _PROGRESS_FOLDER, ignore_errors=True)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

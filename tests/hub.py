@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -71,7 +74,15 @@ def local_users(names: list[str], homes: Path) -> Iterator[None]:
         yield
     finally:
         for name in names:
+            try:
+                uid = pwd.getpwnam(name).pw_uid
+            except KeyError:
+                continue
             subprocess.run(["userdel", "-r", "-f", name], capture_output=True)
+            # The trainer's folders for the account (its kernels, graded as it, made them)
+            # go too: the next account given this uid must find none.
+            for base in (Path("/dev/shm"), Path(tempfile.gettempdir())):
+                shutil.rmtree(base / f"trainer-{uid}", ignore_errors=True)
 
 
 @contextmanager

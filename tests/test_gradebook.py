@@ -1,10 +1,12 @@
 """The gradebook on a small class: a finished notebook, an untouched one, one with its
-last step undone, one that is not JSON, one that is not a notebook, one that hangs and one
-whose kernel dies half-way. Every row says what happened; none is lost."""
+last step undone, one that is not JSON, one that is not a notebook, one that hangs, one
+whose kernel dies half-way and one that writes lines of its own into the grade log. Every
+row says what happened; none is lost."""
 
 from __future__ import annotations
 
 import csv
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -46,7 +48,19 @@ def _class(folder: Path) -> None:
     first_check = next(i for i, c in enumerate(dies.cells) if c.source.startswith("check("))
     dies.cells.insert(first_check + 1, new_code_cell("import os\nos._exit(1)"))
     _write(folder, "gus", dies)
-    # Not graded: a checkpoint, and a notebook that is no lesson's.
+    # A notebook writing lines of its own into the grade log: they are not checks.
+    scribbles = nbformat.read(ROOT / REFUNDS.solutions, as_version=4)
+    scribbles.cells.insert(2, new_code_cell(
+        "import os\nwith open(os.environ['TRAINER_GRADE_LOG'], 'a') as log:\n"
+        "    log.write('{\"lesson\": 4}\\n[1, 2]\\n{\"lesson\": 4, \"step\": 7}\\n')"))
+    _write(folder, "hal", scribbles)
+    # Not graded: the course copy's solutions (newer than ben's untouched exercise), a
+    # checkpoint, and a notebook that is no lesson's.
+    (folder / "ben" / "solutions").mkdir()
+    answers = folder / "ben" / "solutions" / REFUNDS.notebook
+    answers.write_text((ROOT / REFUNDS.solutions).read_text())
+    later = answers.stat().st_mtime + 60
+    os.utime(answers, (later, later))
     (folder / "ada" / "exercises" / ".ipynb_checkpoints").mkdir()
     (folder / "ada" / "exercises" / ".ipynb_checkpoints" / REFUNDS.notebook).write_text("{}")
     (folder / "ada" / "scratch.ipynb").write_text("{}")
@@ -58,13 +72,13 @@ def test_every_learner_gets_a_row_that_says_what_happened(tmp_path):
     out, page = tmp_path / "grades.csv", tmp_path / "grades.html"
     done = subprocess.run(
         [sys.executable, "-m", "trainer.grade", str(submissions), "--out", str(out),
-         "--html", str(page), "--jobs", "2", "--timeout", "8"],
+         "--html", str(page), "--jobs", "2", "--timeout", "15"],
         cwd=ROOT, env=clean_env(), capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert "graded 7 notebooks of 7 learners" in done.stdout
+    assert "graded 8 notebooks of 8 learners" in done.stdout
     with out.open() as table:
         rows = {row["learner"]: row for row in csv.DictReader(table)}
-    assert sorted(rows) == ["ada", "ben", "cy", "dee", "eve", "fay", "gus"]
+    assert sorted(rows) == ["ada", "ben", "cy", "dee", "eve", "fay", "gus", "hal"]
     steps = [step.name for step in REFUNDS.steps]
     assert rows["ada"]["status"] == "ok" and float(rows["ada"]["score"]) == 100
     assert rows["ada"]["steps_passed"].split() == steps and rows["ada"]["crosses"] == ""
@@ -77,12 +91,13 @@ def test_every_learner_gets_a_row_that_says_what_happened(tmp_path):
     assert rows["cy"]["crosses"].startswith("debounce: ")
     assert rows["dee"]["status"].startswith("malformed: NotJSONError")
     assert rows["eve"]["status"].startswith("malformed: ")
-    assert rows["fay"]["status"] == "timed out: a cell ran longer than 8 s"
+    assert rows["fay"]["status"] == "timed out: a cell ran longer than 15 s"
     assert rows["fay"]["steps_passed"].split() == steps[:1]  # what ran before the hang
     assert rows["gus"]["status"].startswith("crashed")
     assert rows["gus"]["steps_passed"].split() == steps[:1]
+    assert rows["hal"]["status"] == "ok" and float(rows["hal"]["score"]) == 100
     html = page.read_text()
-    assert html.count("<tr>") == 2 + 7 and "✓" in html and "✗" in html
+    assert html.count("<tr>") == 2 + 8 and "✓" in html and "✗" in html
     assert "timed out" in html and "malformed" in html
 
 
@@ -99,3 +114,18 @@ def test_an_empty_folder_or_bad_options_say_what_is_wrong(tmp_path):
     assert jobs.returncode == 2 and "from 1 to 64" in jobs.stderr
     unknown = grade(str(tmp_path), "--lesson", "42")
     assert unknown.returncode == 2 and "--lesson 42: the lessons are 0, 1" in unknown.stderr
+
+
+def test_a_grading_kernel_inherits_none_of_the_instructors_secrets(monkeypatch, tmp_path):
+    from trainer.grade.run import kernel_env
+
+    for name, value in {"TRAINER_ADMIN_URL": "postgresql://admin:secret@db/postgres",
+                        "TRAINER_HUB_TOKEN": "t0ken", "PGPASSWORD": "secret",
+                        "TRAINER_CLASSROOM_FILE": "/srv/secrets.json",
+                        "TRAINER_DATABASE_URL": "postgresql://x@db/y", "LC_ALL": "C.UTF-8",
+                        "JUPYTERHUB_API_TOKEN": "t0ken"}.items():
+        monkeypatch.setenv(name, value)
+    env = kernel_env(tmp_path / "log", tmp_path / "progress.json")
+    assert not any("secret" in value or "t0ken" in value for value in env.values())
+    assert env["TRAINER_DATABASE"] == "embedded" and env["LC_ALL"] == "C.UTF-8"
+    assert env["PATH"] == os.environ["PATH"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import os
+import pwd
 import shutil
 import subprocess
 import sys
@@ -26,6 +27,9 @@ from trainer.lessons import lesson
 LEARNERS = ["hubann", "hubbo", "hubcy"]
 REFUNDS = lesson(4)
 WHO_AM_I = 'print(Repo.query("SELECT current_user AS u, current_database() AS d")[0])'
+# The learner's last cell: which account ran it, in a file beside the notebook.
+GRADED_AS = ("import getpass\nwith open('graded-as.txt', 'w') as out:\n"
+             "    out.write(getpass.getuser())")
 
 
 def _work(learner: str) -> dict:
@@ -38,6 +42,7 @@ def _work(learner: str) -> dict:
         last = [c for c in notebook.cells if c.cell_type == "code"
                 and c.source.startswith("class Refunder")][-1]
         last.source = stub_source(last.source)
+    notebook.cells.append(nbformat.v4.new_code_cell(GRADED_AS))
     return dict(notebook)
 
 
@@ -84,18 +89,25 @@ def test_three_learners_on_one_hub_each_in_their_own_database(shared_server, hub
                         f"'{learner}' != 'hubann' else 'trainer_hubbo'))\n    print('reached')"
                         "\nexcept psycopg.OperationalError as error:\n    print(error)"}]})
                 assert "permission denied for database" in others[1], others[1]
-            # The gradebook reads each learner's saved work from their home.
+            # The gradebook reads each learner's saved work from their home, and runs it
+            # as the learner (it runs as root here), never as root.
+            for left in homes.glob("*/**/graded-as.txt"):
+                left.unlink()
             out = tmp_path / "grades.csv"
             done = subprocess.run([sys.executable, "-m", "trainer.grade", str(homes), "--out",
                                    str(out), "--jobs", "3", "--lesson", "4"],
                                   cwd=ROOT, env=clean_env(),
                                   capture_output=True, text=True, timeout=300)
             assert done.returncode == 0, done.stderr
+            for learner in LEARNERS:
+                mark = homes / learner / "chowmojo" / "exercises" / "graded-as.txt"
+                assert mark.read_text() == learner
+                assert mark.stat().st_uid == pwd.getpwnam(learner).pw_uid
     finally:
         drop(shared_server.url(), LEARNERS, secrets_file)
     with out.open() as table:
         rows = {row["learner"]: row for row in csv.DictReader(table)}
     steps = len(REFUNDS.steps)
-    assert sorted(rows) == LEARNERS
+    assert sorted(rows) == LEARNERS, rows
     assert [float(rows[name]["score"]) for name in LEARNERS] == [
-        100.0, 0.0, round(100 * (steps - 1) / steps, 1)]
+        100.0, 0.0, round(100 * (steps - 1) / steps, 1)], rows

@@ -9,11 +9,12 @@ import stat
 
 import psycopg
 import pytest
+from psycopg import sql
 
 from tests.conftest import run_python
 from trainer.classroom.__main__ import main
 from trainer.classroom.names import identifier
-from trainer.classroom.provision import drop, provision
+from trainer.classroom.provision import MARKER, _as_url, drop, provision
 from trainer.db.connect import connect
 from trainer.errors import ArgumentError, ConfigurationError
 
@@ -154,3 +155,59 @@ def test_a_learners_kernel_uses_their_own_database_as_their_own_role(shared_serv
     assert unknown.returncode != 0
     assert "no login for learner 'ivy'" in unknown.stderr
     assert "provision --learners ivy" in unknown.stderr
+
+
+def test_a_learner_cannot_plant_a_database_for_one_provisioned_later(shared_server, tmp_path,
+                                                                      capsys):
+    secrets = tmp_path / "class.json"
+    [(ivy, _)] = provision(shared_server.url(), ["ivy"], secrets)
+    with _connect(ivy.url) as conn:  # ivy may make databases, and mark her own
+        conn.autocommit = True
+        conn.execute("CREATE DATABASE trainer_jon")
+        conn.execute(sql.SQL("COMMENT ON DATABASE trainer_jon IS {}").format(sql.Literal(MARKER)))
+    assert main(["provision", "--learners", "jon", "--admin-url", shared_server.url(),
+                 "--secrets", str(secrets)]) == 1
+    assert "'trainer_jon' exists that provisioning did not make (owner 'trainer_ivy')" \
+        in capsys.readouterr().err
+    assert "jon" not in _logins(secrets)
+    with connect(shared_server.url()) as admin:  # refused before anything was made
+        assert admin.execute("SELECT count(*) FROM pg_roles WHERE rolname = 'trainer_jon'"
+                             ).fetchone() == (0,)
+    # Nor is ivy's database taken for jon's when dropping: it goes with ivy, as hers.
+    assert drop(shared_server.url(), ["ivy", "jon"], secrets) == [
+        "database trainer_ivy", "database trainer_jon (the learner's own)", "role trainer_ivy"]
+    with connect(shared_server.url()) as admin:
+        assert admin.execute("SELECT count(*) FROM pg_database WHERE datname LIKE "
+                             "'trainer_j%'").fetchone() == (0,)
+
+
+def test_an_administrator_without_the_rights_gets_one_clear_error(shared_server, tmp_path,
+                                                                   capsys):
+    with connect(shared_server.url(), autocommit=True) as admin:
+        admin.execute("DROP ROLE IF EXISTS weak_admin")
+        admin.execute("CREATE ROLE weak_admin LOGIN PASSWORD 'weak-admin-pw'")
+    weak = psycopg.conninfo.make_conninfo(shared_server.url(), user="weak_admin",
+                                          password="weak-admin-pw")
+    secrets = tmp_path / "class.json"
+    assert main(["provision", "--learners", "kim", "--admin-url", weak,
+                 "--secrets", str(secrets)]) == 1
+    said = capsys.readouterr().err
+    assert "the server refused: permission denied to create role" in said
+    assert "needs CREATEROLE and CREATEDB" in said and "Traceback" not in said
+    assert not secrets.exists()
+
+
+@pytest.mark.parametrize(("admin", "expected"), [
+    ("postgresql://admin:s@db.example.org:5432/postgres?sslmode=require",
+     {"host": "db.example.org", "port": "5432", "sslmode": "require"}),
+    ("host=::1 port=5433 user=admin dbname=postgres", {"host": "::1", "port": "5433"}),
+    ("host=/run/pg port=5433 user=admin dbname=postgres", {"host": "/run/pg", "port": "5433"}),
+    ("user=admin dbname=postgres", {}),
+])
+def test_a_learners_url_keeps_the_administrators_settings_but_the_login(admin, expected):
+    conninfo = psycopg.conninfo.make_conninfo(admin, user="trainer_lu", password="p/w:@ x",
+                                              dbname="trainer_lu")
+    url = _as_url(conninfo)
+    assert url.startswith("postgresql://")
+    assert psycopg.conninfo.conninfo_to_dict(url) == {
+        "user": "trainer_lu", "password": "p/w:@ x", "dbname": "trainer_lu", **expected}

@@ -15,6 +15,8 @@ import os
 import sys
 from pathlib import Path
 
+import psycopg
+
 from trainer.classroom import provision as classroom
 from trainer.classroom.names import parse_learners
 from trainer.errors import TrainerError
@@ -49,6 +51,13 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(f"removed {what}" for what in removed) or "nothing to remove")
     except TrainerError as error:
         print(f"error: {error}", file=sys.stderr)
+        return 1
+    except psycopg.Error as error:
+        # What the server said, and the usual reason: an administrator without the rights.
+        print(f"error: the server refused: {str(error).strip()}\n(the administrator's role "
+              "needs CREATEROLE and CREATEDB, and must own or be a superuser over what it "
+              "drops; nothing after the refusal was done, what came before is in "
+              f"{args.secrets})", file=sys.stderr)
         return 1
     return 0
 

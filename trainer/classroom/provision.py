@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -60,11 +61,15 @@ def load_secrets(path: Path) -> dict[str, dict[str, str]]:
 def save_secrets(path: Path, learners: dict[str, dict[str, str]]) -> None:
     """Written to a new file made 0600 before anything is in it, then moved in place."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}")
-    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(learners, out, indent=1, sort_keys=True)
-    os.replace(temporary, path)
+    # mkstemp: a new file of a name nobody could have made first, 0600 from the start.
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(learners, out, indent=1, sort_keys=True)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
 
 
 def provision(admin_url: str, learners: Iterable[str], secrets_file: Path
@@ -90,6 +95,12 @@ def _provision_one(conn: psycopg.Connection, admin_url: str, name: str,
     if found_role is not None and found_role[1] != MARKER:
         raise ConfigurationError(f"a role {key!r} exists that provisioning did not make: "
                                  "it is left alone; rename the learner or drop it yourself")
+    found_db = conn.execute(_sql("database_exists"), {"database": key}).fetchone()
+    if found_db is not None and (found_db[1] != MARKER or found_db[2] != key):
+        raise ConfigurationError(f"a database {key!r} exists that provisioning did not "
+                                 f"make (owner {found_db[2]!r}): it is left alone; rename "
+                                 "the learner or drop it yourself")
+    # Both looked at before anything is made: a refusal leaves nothing half-made.
     password = saved.get("password") if saved and found_role is not None else None
     did = []
     if found_role is None:
@@ -101,15 +112,11 @@ def _provision_one(conn: psycopg.Connection, admin_url: str, name: str,
         password = secrets.token_urlsafe(24)
         conn.execute(_sql("set_password", role=role, password=sql.Literal(password)))
         did.append("new password")
-    found_db = conn.execute(_sql("database_exists"), {"database": key}).fetchone()
-    if found_db is not None and found_db[1] != MARKER:
-        raise ConfigurationError(f"a database {key!r} exists that provisioning did not "
-                                 "make: it is left alone; rename the learner or drop it")
     if found_db is None:
         conn.execute(_sql("create_database", database=database, role=role))
         conn.execute(_sql("mark_database", database=database, marker=marker))
-        conn.execute(_sql("close_database", database=database))
         did.append("database made")
+    conn.execute(_sql("close_database", database=database))  # again: a grant may have crept in
     assert password is not None
     url = psycopg.conninfo.make_conninfo(admin_url, user=key, password=password, dbname=key)
     return (Learner(name, key, key, password, _as_url(url)),
@@ -117,46 +124,59 @@ def _provision_one(conn: psycopg.Connection, admin_url: str, name: str,
 
 
 def _as_url(conninfo: str) -> str:
-    """A postgresql:// URL of a conninfo (the form TRAINER_DATABASE_URL takes)."""
-    from urllib.parse import quote
+    """A postgresql:// URL of a conninfo (the form TRAINER_DATABASE_URL takes), keeping
+    every setting of the administrator's (sslmode and the like) but the login."""
+    from urllib.parse import quote, urlencode
 
-    parts = psycopg.conninfo.conninfo_to_dict(conninfo)
-    host = parts.get("host", "localhost")
-    netloc = f"{quote(str(parts['user']))}:{quote(str(parts['password']), safe='')}@"
-    if str(host).startswith("/"):  # a Unix socket folder goes in the query
-        return (f"postgresql://{netloc}/{parts['dbname']}?host={quote(str(host), safe='')}"
-                f"&port={parts.get('port', 5432)}")
-    return f"postgresql://{netloc}{host}:{parts.get('port', 5432)}/{parts['dbname']}"
+    parts = {k: str(v) for k, v in psycopg.conninfo.conninfo_to_dict(conninfo).items()}
+    netloc = f"{quote(parts.pop('user'), safe='')}:{quote(parts.pop('password'), safe='')}@"
+    database = quote(parts.pop("dbname"), safe="")
+    host = parts.pop("host", "")
+    if host and not host.startswith("/") and "," not in host:
+        # A name or address goes before the path (IPv6 in brackets); no host at all means
+        # libpq's own default, and a socket folder or a list of hosts goes in the query.
+        port = parts.pop("port", "")
+        netloc += (f"[{host}]" if ":" in host else host) + (f":{port}" if port else "")
+    elif host:
+        parts["host"] = host
+    query = f"?{urlencode(parts)}" if parts else ""
+    return f"postgresql://{netloc}/{database}{query}"
 
 
 def drop(admin_url: str, learners: Iterable[str] | None, secrets_file: Path) -> list[str]:
     """Remove the learners' databases and roles (all provisioned ones when `learners` is
     None), and only those provisioning made; what was removed."""
     known = load_secrets(secrets_file)
-    removed = []
-    with _admin(admin_url) as conn:
-        made = {(kind, name) for kind, name in conn.execute(_sql("provisioned"),
-                                                            {"marker": MARKER})}
-        keys = ([identifier(name) for name in learners] if learners is not None
-                else sorted({name for _, name in made}))
-        for key in keys:
-            if ("role", key) not in made and ("database", key) not in made:
-                continue
-            if ("database", key) in made:
-                conn.execute(_sql("drop_database", database=sql.Identifier(key)))
-                removed.append(f"database {key}")
-            if ("role", key) in made:
-                for (owned,) in conn.execute(_sql("owned_databases"), {"role": key}).fetchall():
-                    conn.execute(_sql("drop_database", database=sql.Identifier(owned)))
-                    removed.append(f"database {owned} (the learner's own)")
-                conn.execute(_sql("drop_owned", role=sql.Identifier(key)))
-                conn.execute(_sql("drop_role", role=sql.Identifier(key)))
-                removed.append(f"role {key}")
-    for name in [name for name in known if identifier(name) in keys]:
-        del known[name]
-    if secrets_file.exists():
-        save_secrets(secrets_file, known)
+    removed: list[str] = []
+    gone: set[str] = set()  # learners whose role and database are both gone
+    try:
+        with _admin(admin_url) as conn:
+            made = {(kind, name) for kind, name in conn.execute(_sql("provisioned"),
+                                                                {"marker": MARKER})}
+            keys = ([identifier(name) for name in learners] if learners is not None
+                    else sorted({name for _, name in made}))
+            for key in keys:
+                _drop_one(conn, key, made, removed)
+                gone.add(key)
+    finally:  # even when the server refused one: the file keeps only who is left
+        left = {name: login for name, login in known.items() if identifier(name) not in gone}
+        if secrets_file.exists() and left != known:
+            save_secrets(secrets_file, left)
     return removed
+
+
+def _drop_one(conn: psycopg.Connection, key: str, made: set[tuple[str, str]],
+              removed: list[str]) -> None:
+    if ("database", key) in made:
+        conn.execute(_sql("drop_database", database=sql.Identifier(key)))
+        removed.append(f"database {key}")
+    if ("role", key) in made:
+        for (owned,) in conn.execute(_sql("owned_databases"), {"role": key}).fetchall():
+            conn.execute(_sql("drop_database", database=sql.Identifier(owned)))
+            removed.append(f"database {owned} (the learner's own)")
+        conn.execute(_sql("drop_owned", role=sql.Identifier(key)))
+        conn.execute(_sql("drop_role", role=sql.Identifier(key)))
+        removed.append(f"role {key}")
 
 
 def check_admin_url(url: str | None) -> str:

@@ -16,6 +16,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+from trainer.grade.account import Account, KernelFor, hand_over, kernel_account
 from trainer.grade.submissions import Submission
 from trainer.grading import gradelog
 
@@ -39,12 +40,19 @@ class Graded:
                 for label, ok in lines if not ok]
 
 
+# What a grading kernel inherits, by name: a learner's notebook runs in it, so nothing
+# else of the instructor's (TRAINER_ADMIN_URL, a Hub token, PGPASSWORD...) goes along.
+KEPT = frozenset({"PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LANGUAGE", "TZ",
+                  "TERM", "TMPDIR", "TEMP", "TMP", "VIRTUAL_ENV", "TRAINER_RUNTIME_DIR"})
+KEPT_PREFIXES = ("LC_", "XDG_", "JUPYTER_", "IPYTHONDIR")
+ACCOUNT_SPECIFIC = ("HOME", "USER", "LOGNAME", "XDG_", "JUPYTER_", "IPYTHONDIR",
+                    "TRAINER_RUNTIME_DIR")
+
+
 def kernel_env(log: Path, progress: Path) -> dict[str, str]:
     """The grading kernel's environment: a database of its own (never a learner's), its
     checks' results to `log`, and no learner's progress file touched."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("TRAINER_DATABASE", "TRAINER_CLASSROOM", "JUPYTERHUB_"))
-           and k != "TRAINER_LEARNER"}
+    env = {k: v for k, v in os.environ.items() if k in KEPT or k.startswith(KEPT_PREFIXES)}
     env.update({"TRAINER_DATABASE": "embedded", gradelog.ENV: str(log),
                 "TRAINER_PROGRESS": str(progress)})
     return env
@@ -57,10 +65,16 @@ def grade(submission: Submission, timeout: float) -> Graded:
         nbformat.validate(notebook)
     except Exception as error:  # noqa: BLE001 - any unreadable file is "malformed"
         return Graded(submission, f"malformed: {_first_line(error)}", 0.0)
+    account = kernel_account(submission.path)
     with tempfile.TemporaryDirectory(prefix="trainer-grade-") as folder:
         log = Path(folder) / "checks.jsonl"
-        status = _execute(notebook, submission, kernel_env(log, Path(folder) / "p.json"),
-                          timeout)
+        env = kernel_env(log, Path(folder) / "p.json")
+        if account is not None:
+            hand_over(Path(folder), account)
+            # Its own home and runtime folders: none of the grader's is the learner's.
+            env = {k: v for k, v in env.items() if not k.startswith(ACCOUNT_SPECIFIC)}
+            env.update(account.env())
+        status = _execute(notebook, submission, env, timeout, account, Path(folder))
         graded = Graded(submission, status, time.perf_counter() - began)
         for entry in _entries(log):
             if entry.get("lesson") == submission.lesson.number:
@@ -69,13 +83,26 @@ def grade(submission: Submission, timeout: float) -> Graded:
     return graded
 
 
+def _well_formed(entry: Any) -> bool:
+    """A line as gradelog writes it; anything else (a notebook's own writing) is skipped."""
+    return (isinstance(entry, dict) and isinstance(entry.get("step"), str)
+            and isinstance(entry.get("lines"), list)
+            and all(isinstance(line, dict) and isinstance(line.get("label"), str)
+                    and "ok" in line for line in entry["lines"]))
+
+
 def _execute(notebook: nbformat.NotebookNode, submission: Submission, env: dict[str, str],
-             timeout: float) -> str:
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+             timeout: float, account: Account | None, folder: Path) -> str:
+    manager = KernelFor(account, kernel_name="python3",
+                        connection_file=str(folder / "kernel.json"))
+    client = NotebookClient(notebook, km=manager, timeout=timeout, kernel_name="python3",
                             allow_errors=True, record_timing=False,
                             resources={"metadata": {"path": str(submission.path.parent)}})
+    as_whom = account.popen() if account is not None else {}
     try:
-        client.execute(env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # cleanup_kc: the kernel is shut down after, as when nbclient makes its own manager.
+        client.execute(env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       cleanup_kc=True, **as_whom)
     except CellTimeoutError:
         return f"timed out: a cell ran longer than {timeout:g} s"
     except DeadKernelError:
@@ -91,9 +118,11 @@ def _entries(log: Path) -> list[dict[str, Any]]:
     found = []
     for line in log.read_text("utf-8").splitlines():
         try:
-            found.append(json.loads(line))
+            entry = json.loads(line)
         except ValueError:
             continue  # a line cut short by a killed kernel
+        if _well_formed(entry):
+            found.append(entry)
     return found
 
 

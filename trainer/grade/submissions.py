@@ -20,13 +20,16 @@ class Submission:
 
 def find(root: Path) -> list[Submission]:
     """Every learner's lesson notebooks, by learner then lesson. A learner with two copies
-    of one lesson is graded on the one changed last. Checkpoints are never graded."""
+    of one lesson is graded on the one changed last. Checkpoints and the course copy's
+    `solutions/` folder are never graded."""
     by_name = {lesson.notebook: lesson for lesson in all_lessons()}
     chosen: dict[tuple[str, int], Submission] = {}
     for path in sorted(root.glob("*/**/*.ipynb")):
         relative = path.relative_to(root)
         if any(part.startswith(".") for part in relative.parts):
             continue  # .ipynb_checkpoints, hidden folders
+        if "solutions" in relative.parts[1:-1]:
+            continue  # the course copy's answers, never the learner's own work
         lesson = by_name.get(path.name)
         if lesson is None:
             continue
