@@ -3,6 +3,7 @@ waits up to the grace period, and what still runs after it is left executing (an
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from datetime import timedelta
@@ -160,3 +161,29 @@ def test_a_process_that_never_calls_stop_stops_its_instance_at_exit(committed):
     [row] = committed.query("SELECT state::text FROM oban_jobs WHERE id = %(id)s",
                             {"id": job_id})
     assert row["state"] == "completed"  # the grace period let it finish and record it
+
+
+def test_starting_and_stopping_many_instances_leaves_no_thread_and_no_pipe_open(committed):
+    from trainer.jobs import Oban
+
+    def open_files() -> int:
+        """Pipes only: the connection pool may grow by a socket, as pools do."""
+        found = 0
+        for fd in os.listdir("/proc/self/fd"):
+            try:
+                found += os.readlink(f"/proc/self/fd/{fd}").startswith("pipe:")
+            except OSError:
+                continue  # the listing's own descriptor, gone already
+        return found
+
+    def listeners() -> list[str]:
+        return [t.name for t in threading.enumerate() if t.name.endswith(" listener")]
+
+    Oban(repo=committed, queues={"default": 1}).start().stop()  # the pool warmed up
+    before_files, before_threads = open_files(), listeners()
+    for _ in range(30):
+        oban = Oban(repo=committed, queues={"default": 1}).start()
+        assert oban._instance is not None and oban._instance._listener.connected.wait(5)
+        oban.stop()
+    assert listeners() == before_threads
+    assert open_files() == before_files

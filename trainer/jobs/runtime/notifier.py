@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import select
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -23,6 +25,7 @@ from trainer.errors import DatabaseUnavailable
 from trainer.jobs import queries
 
 INSERT, SIGNAL = "oban_insert", "oban_signal"  # the channels sql/listen.sql listens on
+IDLE_CHECK = 5.0  # seconds a quiet listener waits before it looks again
 log = logging.getLogger("trainer.oban")
 
 
@@ -44,6 +47,9 @@ class Listener:
         self._conninfo = conninfo
         self._on_insert, self._on_signal = on_insert, on_signal
         self._stopping = threading.Event()
+        # stop() writes a byte here: the listener waits on its connection and this pipe
+        # at once, so a stop is noticed at once, and an idle listener never wakes.
+        self._wake_read, self._wake_write = os.pipe()
         self.connected = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"{name} listener", daemon=True)
 
@@ -51,8 +57,15 @@ class Listener:
         self._thread.start()
 
     def stop(self) -> None:
+        if self._stopping.is_set():
+            return
         self._stopping.set()
-        self._thread.join(timeout=5)
+        os.write(self._wake_write, b"x")
+        if self._thread.ident is not None:
+            self._thread.join(timeout=5)
+        if not self._thread.is_alive():  # else it still selects on them: left to exit
+            os.close(self._wake_read)
+            os.close(self._wake_write)
 
     def _run(self) -> None:
         pause = 0.1
@@ -73,11 +86,15 @@ class Listener:
 
     def _listen(self, conn: psycopg.Connection) -> None:
         while not self._stopping.is_set():
-            # Short: stop() waits for this loop to notice, and every `with Oban(...)` stops.
-            for note in conn.notifies(timeout=0.1):
+            # What has arrived (or came in with LISTEN's reply), without waiting; a lost
+            # connection raises here.
+            for note in conn.notifies(timeout=0):
                 self._deliver(note.channel, note.payload)
                 if self._stopping.is_set():
                     return
+            ready, _, _ = select.select([conn.fileno(), self._wake_read], [], [], IDLE_CHECK)
+            if self._wake_read in ready:
+                return
 
     def _deliver(self, channel: str, payload: str) -> None:
         try:
