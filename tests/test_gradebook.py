@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import csv
 import os
+import pwd
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell
 
 from tests.conftest import ROOT, clean_env
@@ -129,3 +133,43 @@ def test_a_grading_kernel_inherits_none_of_the_instructors_secrets(monkeypatch, 
     assert not any("secret" in value or "t0ken" in value for value in env.values())
     assert env["TRAINER_DATABASE"] == "embedded" and env["LC_ALL"] == "C.UTF-8"
     assert env["PATH"] == os.environ["PATH"]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root grades as someone else")
+def test_run_by_root_a_notebook_runs_as_its_owner_and_one_without_an_account_is_refused():
+    from tests.hub import local_users, readable_by_others
+
+    # Under /tmp, not pytest's own folder, which other users may not enter.
+    folder = Path(tempfile.mkdtemp(prefix="trainer-grade-owner-", dir="/tmp"))
+    try:
+        notebook = nbformat.read(ROOT / REFUNDS.solutions, as_version=4)
+        notebook.cells.append(new_code_cell(
+            "import os\nwith open('graded-as.txt', 'w') as out:\n    out.write(str(os.getuid()))"))
+        _write(folder / "class", "gradeowner", notebook)
+        _write(folder / "class", "gone", notebook)
+        lost = 4242  # a uid no account has
+        for path in (folder / "class" / "gone").rglob("*"):
+            os.chown(path, lost, lost)
+        python = Path(os.path.realpath(sys.executable)).parent
+        with local_users(["gradeowner"], folder / "home"), readable_by_others(ROOT), \
+                readable_by_others(python), readable_by_others(folder / "class"):
+            owner = pwd.getpwnam("gradeowner").pw_uid
+            for path in [folder / "class" / "gradeowner",
+                         *(folder / "class" / "gradeowner").rglob("*")]:
+                os.chown(path, owner, owner)
+            done = subprocess.run(
+                [sys.executable, "-m", "trainer.grade", str(folder / "class"), "--out",
+                 str(folder / "grades.csv"), "--timeout", "60"],
+                cwd=ROOT, env=clean_env(), capture_output=True, text=True, timeout=300)
+            assert done.returncode == 0, done.stderr
+            mark = folder / "class" / "gradeowner" / "exercises" / "graded-as.txt"
+            assert mark.read_text() == str(owner) and mark.stat().st_uid == owner
+        with (folder / "grades.csv").open() as table:
+            rows = {row["learner"]: row for row in csv.DictReader(table)}
+        assert rows["gradeowner"]["status"] == "ok", rows
+        assert float(rows["gradeowner"]["score"]) == 100, rows
+        assert rows["gone"]["status"].startswith("not graded: its owner, uid 4242, has no "
+                                                 "account here"), rows
+        assert not (folder / "class" / "gone" / "exercises" / "graded-as.txt").exists()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

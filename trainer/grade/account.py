@@ -30,7 +30,8 @@ class Account:
 
 
 def kernel_account(notebook: Path) -> Account | None:
-    """The notebook's owner when root grades someone else's notebook; else None (as me)."""
+    """The notebook's owner when root grades someone else's notebook; else None (as me).
+    NoAccount when that owner has no account."""
     if os.geteuid() != 0:
         return None
     uid = notebook.stat().st_uid
@@ -38,9 +39,15 @@ def kernel_account(notebook: Path) -> Account | None:
         return None
     try:
         entry = pwd.getpwuid(uid)
-    except KeyError:  # an owner with no account any more: nobody's rights are safe
-        entry = pwd.getpwnam("nobody")
+    except KeyError:  # never root instead; and PostgreSQL will not run as a bare uid
+        raise NoAccount(f"not graded: its owner, uid {uid}, has no account here; give the "
+                        "file to the learner's account (chown), or grade it as yourself "
+                        "rather than as root") from None
     return Account(entry.pw_name, entry.pw_uid, entry.pw_gid, entry.pw_dir)
+
+
+class NoAccount(Exception):
+    """Root was asked to grade a notebook whose owner has no account."""
 
 
 def hand_over(folder: Path, account: Account) -> None:

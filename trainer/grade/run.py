@@ -16,7 +16,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from trainer.grade.account import Account, KernelFor, hand_over, kernel_account
+from trainer.grade.account import Account, KernelFor, NoAccount, hand_over, kernel_account
 from trainer.grade.submissions import Submission
 from trainer.grading import gradelog
 
@@ -65,7 +65,10 @@ def grade(submission: Submission, timeout: float) -> Graded:
         nbformat.validate(notebook)
     except Exception as error:  # noqa: BLE001 - any unreadable file is "malformed"
         return Graded(submission, f"malformed: {_first_line(error)}", 0.0)
-    account = kernel_account(submission.path)
+    try:
+        account = kernel_account(submission.path)
+    except NoAccount as error:
+        return Graded(submission, str(error), 0.0)
     with tempfile.TemporaryDirectory(prefix="trainer-grade-") as folder:
         log = Path(folder) / "checks.jsonl"
         env = kernel_env(log, Path(folder) / "p.json")
