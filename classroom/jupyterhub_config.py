@@ -68,9 +68,14 @@ def _read_logins() -> dict:
 
 def _as_the_learner(account: pwd.struct_passwd, *command: str) -> None:
     """Run as the learner, not as root: the copy lands in a folder the learner controls,
-    and a link they put there must never send root's writes elsewhere."""
-    subprocess.run(command, user=account.pw_uid, group=account.pw_gid, extra_groups=[],
-                   cwd=account.pw_dir, check=True, capture_output=True)
+    and a link they put there must never send root's writes elsewhere. With a bare
+    environment: the Hub's own (its API token) is not the learner's to read."""
+    done = subprocess.run(command, user=account.pw_uid, group=account.pw_gid,
+                          extra_groups=[], cwd=account.pw_dir, capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin", "HOME": account.pw_dir})
+    if done.returncode != 0:
+        raise RuntimeError(f"copying the course for {account.pw_name} failed: "
+                           f"{' '.join(command[:2])}: {done.stderr.strip()}")
 
 
 def give_the_learner_a_course_and_a_database(spawner) -> None:  # noqa: ANN001
@@ -84,9 +89,14 @@ def give_the_learner_a_course_and_a_database(spawner) -> None:  # noqa: ANN001
     account = pwd.getpwnam(name)
     home = Path(account.pw_dir) / "chowmojo"
     if not home.exists() and not home.is_symlink():
-        _as_the_learner(account, "mkdir", str(home))
+        # Into a folder of its own first, then moved in place: a copy that fails half-way
+        # is made again at the next start, never left as the learner's course.
+        partial = home.with_name("chowmojo.partial")
+        _as_the_learner(account, "rm", "-rf", str(partial))
+        _as_the_learner(account, "mkdir", str(partial))
         _as_the_learner(account, "cp", "-R", *(str(ROOT / item) for item in COURSE),
-                        str(home))
+                        str(partial))
+        _as_the_learner(account, "mv", "-T", str(partial), str(home))
     spawner.environment.update({
         "TRAINER_DATABASE_URL": login["url"],
         "TRAINER_DATABASE_NAME": login["database"],

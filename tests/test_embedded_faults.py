@@ -10,7 +10,6 @@ import pwd
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -71,7 +70,8 @@ def test_a_cache_folder_too_deep_for_a_socket_still_builds_the_template(fresh_ho
     assert result.returncode == 0, result.stderr
     assert "ready (embedded)" in result.stdout
     assert len(str(deep / "chowmojo-trainer" / "cluster-x.partial" / ".s.PGSQL.5432")) > 107
-    assert not list(Path(tempfile.gettempdir()).glob("trainer-template-*"))  # cleaned up
+    runtime = Path(fresh_home["TRAINER_RUNTIME_DIR"])
+    assert not list(runtime.glob("*/template-*"))  # its socket folder, removed after
 
 
 def test_the_server_runs_with_its_own_group_only(database):

@@ -148,15 +148,22 @@ def test_run_by_root_a_notebook_runs_as_its_owner_and_one_without_an_account_is_
         _write(folder / "class", "gradeowner", notebook)
         _write(folder / "class", "gone", notebook)
         lost = 4242  # a uid no account has
-        for path in (folder / "class" / "gone").rglob("*"):
+        for path in [folder / "class" / "gone", *(folder / "class" / "gone").rglob("*")]:
             os.chown(path, lost, lost)
+        # A link to the course's own answers (root's) is not the learner's work.
+        answers = lesson(3)
+        (folder / "class" / "gradeowner" / "exercises" / answers.notebook).symlink_to(
+            ROOT / answers.solutions)
         python = Path(os.path.realpath(sys.executable)).parent
         with local_users(["gradeowner"], folder / "home"), readable_by_others(ROOT), \
                 readable_by_others(python), readable_by_others(folder / "class"):
             owner = pwd.getpwnam("gradeowner").pw_uid
             for path in [folder / "class" / "gradeowner",
                          *(folder / "class" / "gradeowner").rglob("*")]:
-                os.chown(path, owner, owner)
+                os.chown(path, owner, owner, follow_symlinks=False)
+            # And a copy of someone else's (root's) file put into the learner's folder.
+            planted = folder / "class" / "gradeowner" / "exercises" / lesson(2).notebook
+            planted.write_text((ROOT / lesson(2).solutions).read_text())
             done = subprocess.run(
                 [sys.executable, "-m", "trainer.grade", str(folder / "class"), "--out",
                  str(folder / "grades.csv"), "--timeout", "60"],
@@ -165,11 +172,17 @@ def test_run_by_root_a_notebook_runs_as_its_owner_and_one_without_an_account_is_
             mark = folder / "class" / "gradeowner" / "exercises" / "graded-as.txt"
             assert mark.read_text() == str(owner) and mark.stat().st_uid == owner
         with (folder / "grades.csv").open() as table:
-            rows = {row["learner"]: row for row in csv.DictReader(table)}
-        assert rows["gradeowner"]["status"] == "ok", rows
-        assert float(rows["gradeowner"]["score"]) == 100, rows
-        assert rows["gone"]["status"].startswith("not graded: its owner, uid 4242, has no "
-                                                 "account here"), rows
+            rows = {(row["learner"], int(row["lesson"])): row for row in csv.DictReader(table)}
+        assert rows["gradeowner", 4]["status"] == "ok", rows
+        assert float(rows["gradeowner", 4]["score"]) == 100, rows
+        assert rows["gradeowner", 3]["status"] == (
+            f"malformed: NotAFile: {answers.notebook} is a link, not a notebook of the "
+            "learner's own"), rows
+        assert rows["gradeowner", 2]["status"] == (
+            "not graded: the notebook belongs to uid 0, not to the owner of gradeowner/ "
+            f"(uid {owner})"), rows
+        assert rows["gone", 4]["status"].startswith("not graded: its owner, uid 4242, has no "
+                                                    "account here"), rows
         assert not (folder / "class" / "gone" / "exercises" / "graded-as.txt").exists()
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -201,7 +201,8 @@ def test_an_administrator_without_the_rights_gets_one_clear_error(shared_server,
     ("postgresql://admin:s@db.example.org:5432/postgres?sslmode=require",
      {"host": "db.example.org", "port": "5432", "sslmode": "require"}),
     ("host=::1 port=5433 user=admin dbname=postgres", {"host": "::1", "port": "5433"}),
-    ("host=/run/pg port=5433 user=admin dbname=postgres", {"host": "/run/pg", "port": "5433"}),
+    ("host='/run/my pg' port=5433 user=admin dbname=postgres options='-c search_path=x'",
+     {"host": "/run/my pg", "port": "5433", "options": "-c search_path=x"}),
     ("user=admin dbname=postgres", {}),
 ])
 def test_a_learners_url_keeps_the_administrators_settings_but_the_login(admin, expected):

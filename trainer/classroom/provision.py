@@ -139,7 +139,7 @@ def _as_url(conninfo: str) -> str:
         netloc += (f"[{host}]" if ":" in host else host) + (f":{port}" if port else "")
     elif host:
         parts["host"] = host
-    query = f"?{urlencode(parts)}" if parts else ""
+    query = f"?{urlencode(parts, quote_via=quote)}" if parts else ""  # a space as %20, never +
     return f"postgresql://{netloc}/{database}{query}"
 
 

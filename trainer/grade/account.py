@@ -29,30 +29,40 @@ class Account:
         return {"HOME": self.home, "USER": self.name, "LOGNAME": self.name}
 
 
-def kernel_account(notebook: Path) -> Account | None:
-    """The notebook's owner when root grades someone else's notebook; else None (as me).
-    NoAccount when that owner has no account."""
+def kernel_account(owner: int, folder: Path) -> Account | None:
+    """The account to grade a notebook owned by `owner` under the learner's `folder`: when
+    root grades, the owner's (root's own copies stay root's); else None (as me).
+    NotGraded when the owner is not the folder's, or has no account."""
     if os.geteuid() != 0:
         return None
-    uid = notebook.stat().st_uid
-    if uid == 0:
+    learner = os.lstat(folder).st_uid
+    if owner != learner:  # a file of someone else's, put or linked into a learner's folder
+        raise NotGraded(f"not graded: the notebook belongs to uid {owner}, not to the owner "
+                        f"of {folder.name}/ (uid {learner})")
+    if owner == 0:
         return None
     try:
-        entry = pwd.getpwuid(uid)
+        entry = pwd.getpwuid(owner)
     except KeyError:  # never root instead; and PostgreSQL will not run as a bare uid
-        raise NoAccount(f"not graded: its owner, uid {uid}, has no account here; give the "
-                        "file to the learner's account (chown), or grade it as yourself "
-                        "rather than as root") from None
+        raise NotGraded(f"not graded: its owner, uid {owner}, has no account here; give "
+                        "the file to the learner's account (chown), or grade it as "
+                        "yourself rather than as root") from None
     return Account(entry.pw_name, entry.pw_uid, entry.pw_gid, entry.pw_dir)
 
 
-class NoAccount(Exception):
-    """Root was asked to grade a notebook whose owner has no account."""
+class NotGraded(Exception):
+    """Root will not run this notebook: whose it is does not add up."""
 
 
-def hand_over(folder: Path, account: Account) -> None:
-    """The grading folder (grade log, progress record, connection file) the kernel's."""
-    os.chown(folder, account.uid, account.gid)
+def hand_over(folder: Path, account: Account) -> Path:
+    """A folder inside `folder` for the kernel's own files (grade log, progress record),
+    the account's. `folder` stays the grader's, so nothing the account does there can
+    turn the connection file the grader writes into a link elsewhere."""
+    os.chmod(folder, 0o711)
+    work = folder / "kernel"
+    work.mkdir(mode=0o700)
+    os.chown(work, account.uid, account.gid)
+    return work
 
 
 class KernelFor(AsyncKernelManager):
@@ -65,5 +75,6 @@ class KernelFor(AsyncKernelManager):
 
     def write_connection_file(self, **kwargs: Any) -> None:
         super().write_connection_file(**kwargs)
-        if self._account is not None:
-            os.chown(self.connection_file, self._account.uid, self._account.gid)
+        if self._account is not None:  # in the grader's own folder, 0600: the account's only
+            os.chown(self.connection_file, self._account.uid, self._account.gid,
+                     follow_symlinks=False)

@@ -16,7 +16,8 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from trainer.grade.account import Account, KernelFor, NoAccount, hand_over, kernel_account
+from trainer.grade.account import Account, KernelFor, NotGraded, hand_over, kernel_account
+from trainer.grade.files import MAX_LOG_BYTES, MAX_NOTEBOOK_BYTES, NotAFile, read_bounded
 from trainer.grade.submissions import Submission
 from trainer.grading import gradelog
 
@@ -46,7 +47,7 @@ KEPT = frozenset({"PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LANGUAGE"
                   "TERM", "TMPDIR", "TEMP", "TMP", "VIRTUAL_ENV", "TRAINER_RUNTIME_DIR"})
 KEPT_PREFIXES = ("LC_", "XDG_", "JUPYTER_", "IPYTHONDIR")
 ACCOUNT_SPECIFIC = ("HOME", "USER", "LOGNAME", "XDG_", "JUPYTER_", "IPYTHONDIR",
-                    "TRAINER_RUNTIME_DIR")
+                    "TRAINER_RUNTIME_DIR", "TMPDIR", "TEMP", "TMP")
 
 
 def kernel_env(log: Path, progress: Path) -> dict[str, str]:
@@ -61,19 +62,20 @@ def kernel_env(log: Path, progress: Path) -> dict[str, str]:
 def grade(submission: Submission, timeout: float) -> Graded:
     began = time.perf_counter()
     try:
-        notebook = nbformat.read(submission.path, as_version=4)
+        found = read_bounded(submission.path, MAX_NOTEBOOK_BYTES)
+        notebook = nbformat.reads(found.text, as_version=4)
         nbformat.validate(notebook)
     except Exception as error:  # noqa: BLE001 - any unreadable file is "malformed"
         return Graded(submission, f"malformed: {_first_line(error)}", 0.0)
     try:
-        account = kernel_account(submission.path)
-    except NoAccount as error:
+        account = kernel_account(found.uid, submission.folder)
+    except NotGraded as error:
         return Graded(submission, str(error), 0.0)
     with tempfile.TemporaryDirectory(prefix="trainer-grade-") as folder:
-        log = Path(folder) / "checks.jsonl"
-        env = kernel_env(log, Path(folder) / "p.json")
+        work = Path(folder) if account is None else hand_over(Path(folder), account)
+        log = work / "checks.jsonl"
+        env = kernel_env(log, work / "p.json")
         if account is not None:
-            hand_over(Path(folder), account)
             # Its own home and runtime folders: none of the grader's is the learner's.
             env = {k: v for k, v in env.items() if not k.startswith(ACCOUNT_SPECIFIC)}
             env.update(account.env())
@@ -116,10 +118,14 @@ def _execute(notebook: nbformat.NotebookNode, submission: Submission, env: dict[
 
 
 def _entries(log: Path) -> list[dict[str, Any]]:
-    if not log.exists():
+    """The log's lines; none when the kernel left no ordinary file there (a learner's
+    kernel may have put a link or a FIFO in its place)."""
+    try:
+        text = read_bounded(log, MAX_LOG_BYTES).text
+    except (OSError, NotAFile):
         return []
     found = []
-    for line in log.read_text("utf-8").splitlines():
+    for line in text.splitlines():
         try:
             entry = json.loads(line)
         except ValueError:

@@ -16,6 +16,7 @@ class Submission:
     learner: str
     lesson: Lesson
     path: Path
+    folder: Path  # the learner's own folder: SUBMISSIONS/<learner>
 
 
 def find(root: Path) -> list[Submission]:
@@ -36,5 +37,5 @@ def find(root: Path) -> list[Submission]:
         learner = relative.parts[0]
         key = (learner, lesson.number)
         if key not in chosen or path.stat().st_mtime > chosen[key].path.stat().st_mtime:
-            chosen[key] = Submission(learner, lesson, path)
+            chosen[key] = Submission(learner, lesson, path, root / learner)
     return [chosen[key] for key in sorted(chosen)]

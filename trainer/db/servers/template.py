@@ -60,8 +60,9 @@ def template_cluster(bin_dir: Path, user: str | None, recipe: Recipe) -> Path:
             raise DatabaseUnavailable(f"initdb failed for the embedded server:\n{result.stderr}")
         # A keeper stops this short-lived server too, should we be killed while it runs.
         guard = keeper.start_keeper(partial)
-        sockets = _socket_folder(partial, user)
+        sockets = partial
         try:
+            sockets = _socket_folder(partial, user)
             server = postmaster.launch(bin_dir, partial, port=5432, tcp=False, user=user,
                                        socket_dir=sockets)
             try:
@@ -78,10 +79,11 @@ def template_cluster(bin_dir: Path, user: str | None, recipe: Recipe) -> Path:
 
 def _socket_folder(partial: Path, user: str | None) -> Path:
     """The template server's socket: beside it, unless that path is too long for a socket
-    (a cache folder deep in a home folder), then in a private folder of the system's."""
+    (a cache folder deep in a home folder), then in a private folder of the runtime's."""
     if postmaster.socket_fits(partial, 5432):
         return partial
-    sockets = Path(tempfile.mkdtemp(prefix="trainer-template-"))
+    # In the runtime folder: short, and one the service user can reach.
+    sockets = Path(tempfile.mkdtemp(prefix="template-", dir=folders.runtime_folder()))
     if user is not None:
         folders.chown_tree(sockets, user)
     return sockets

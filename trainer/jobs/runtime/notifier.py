@@ -47,27 +47,45 @@ class Listener:
         self._conninfo = conninfo
         self._on_insert, self._on_signal = on_insert, on_signal
         self._stopping = threading.Event()
-        # stop() writes a byte here: the listener waits on its connection and this pipe
-        # at once, so a stop is noticed at once, and an idle listener never wakes.
-        self._wake_read, self._wake_write = os.pipe()
+        # stop() writes a byte to this pipe: the listener waits on its connection and the
+        # pipe at once, so a stop is noticed at once, and an idle listener never wakes.
+        # Made by start(), closed by the thread as it ends (under the lock, so a stop
+        # never writes to a closed one).
+        self._wake: tuple[int, int] | None = None
+        self._wake_lock = threading.Lock()
         self.connected = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"{name} listener", daemon=True)
 
     def start(self) -> None:
-        self._thread.start()
+        self._wake = os.pipe()
+        try:
+            self._thread.start()
+        except BaseException:
+            self._close_wake()
+            raise
 
     def stop(self) -> None:
-        if self._stopping.is_set():
-            return
         self._stopping.set()
-        os.write(self._wake_write, b"x")
+        with self._wake_lock:
+            if self._wake is not None:
+                os.write(self._wake[1], b"x")
         if self._thread.ident is not None:
             self._thread.join(timeout=5)
-        if not self._thread.is_alive():  # else it still selects on them: left to exit
-            os.close(self._wake_read)
-            os.close(self._wake_write)
+
+    def _close_wake(self) -> None:
+        with self._wake_lock:
+            if self._wake is not None:
+                for end in self._wake:
+                    os.close(end)
+                self._wake = None
 
     def _run(self) -> None:
+        try:
+            self._follow()
+        finally:
+            self._close_wake()
+
+    def _follow(self) -> None:
         pause = 0.1
         while not self._stopping.is_set():
             try:
@@ -80,6 +98,8 @@ class Listener:
                 if not self._stopping.is_set():
                     log.warning("the notification listener lost its connection (%s); "
                                 "reconnecting in %.1f s", error, pause)
+            except Exception:  # noqa: BLE001 - said, then tried again: never a silent end
+                log.exception("the notification listener failed; restarting in %.1f s", pause)
             self.connected.clear()
             self._stopping.wait(pause)
             pause = min(pause * 2, 5.0)
@@ -92,9 +112,17 @@ class Listener:
                 self._deliver(note.channel, note.payload)
                 if self._stopping.is_set():
                     return
-            ready, _, _ = select.select([conn.fileno(), self._wake_read], [], [], IDLE_CHECK)
-            if self._wake_read in ready:
+            if self._woken(conn.fileno()):
                 return
+
+    def _woken(self, connection: int) -> bool:
+        """Wait for the connection or the pipe (IDLE_CHECK at most); True: stop now. poll,
+        not select: select cannot watch a descriptor numbered 1024 or more."""
+        assert self._wake is not None
+        waiting = select.poll()
+        waiting.register(connection, select.POLLIN)
+        waiting.register(self._wake[0], select.POLLIN)
+        return any(fd == self._wake[0] for fd, _ in waiting.poll(IDLE_CHECK * 1000))
 
     def _deliver(self, channel: str, payload: str) -> None:
         try:
