@@ -85,20 +85,26 @@ def local_users(names: list[str], homes: Path) -> Iterator[None]:
                 shutil.rmtree(base / f"trainer-{uid}", ignore_errors=True)
 
 
+# What another account needs to run the trainer: the repo (its .venv) and the folder of
+# the Python that venv was made from (perhaps under root's home).
+TRAINER_FOLDERS = (ROOT, Path(os.path.realpath(sys.executable)).parent)
+
+
 @contextmanager
-def readable_by_others(path: Path) -> Iterator[None]:
-    """The repo (the trainer's Python lives in its .venv) reachable by the learners'
-    accounts: each folder above it searchable by others while the test runs."""
+def readable_by_others(*paths: Path) -> Iterator[None]:
+    """The paths reachable by other accounts (the learners'): each folder on the way to
+    them searchable by others while the test runs, and as it was afterwards."""
     changed = []
-    for folder in [path, *path.parents]:
-        mode = folder.stat().st_mode
-        if not mode & 0o001:
-            os.chmod(folder, mode | 0o001)
-            changed.append((folder, mode))
+    for path in paths:
+        for folder in [path, *path.parents]:
+            mode = folder.stat().st_mode
+            if not mode & 0o001:
+                os.chmod(folder, mode | 0o001)
+                changed.append((folder, mode))
     try:
         yield
     finally:
-        for folder, mode in changed:
+        for folder, mode in reversed(changed):
             os.chmod(folder, mode)
 
 

@@ -137,7 +137,7 @@ def test_a_grading_kernel_inherits_none_of_the_instructors_secrets(monkeypatch, 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root grades as someone else")
 def test_run_by_root_a_notebook_runs_as_its_owner_and_one_without_an_account_is_refused():
-    from tests.hub import local_users, readable_by_others
+    from tests.hub import TRAINER_FOLDERS, local_users, readable_by_others
 
     # Under /tmp, not pytest's own folder, which other users may not enter.
     folder = Path(tempfile.mkdtemp(prefix="trainer-grade-owner-", dir="/tmp"))
@@ -154,9 +154,8 @@ def test_run_by_root_a_notebook_runs_as_its_owner_and_one_without_an_account_is_
         answers = lesson(3)
         (folder / "class" / "gradeowner" / "exercises" / answers.notebook).symlink_to(
             ROOT / answers.solutions)
-        python = Path(os.path.realpath(sys.executable)).parent
-        with local_users(["gradeowner"], folder / "home"), readable_by_others(ROOT), \
-                readable_by_others(python), readable_by_others(folder / "class"):
+        with local_users(["gradeowner"], folder / "home"), \
+                readable_by_others(*TRAINER_FOLDERS, folder / "class"):
             owner = pwd.getpwnam("gradeowner").pw_uid
             for path in [folder / "class" / "gradeowner",
                          *(folder / "class" / "gradeowner").rglob("*")]:

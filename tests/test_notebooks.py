@@ -9,7 +9,14 @@ import pytest
 from jupyter_core.utils import ensure_event_loop
 
 from tests.conftest import ROOT
-from tests.notebook_runner import LESSONS, exercises, read, run, solutions
+from tests.notebook_runner import (
+    LESSONS,
+    assert_every_cell_passes,
+    exercises,
+    read,
+    run,
+    solutions,
+)
 from trainer import authoring
 from trainer.errors import ArgumentError
 from trainer.grading.checker import Checker
@@ -94,22 +101,13 @@ def test_no_refund_solution_leaks_into_the_refund_exercises():
         assert leaked not in exercise
 
 
-def _assert_solutions_pass(cells):
-    for cell in cells:
-        assert not cell.error, f"{cell.source[:60]!r} raised {cell.error}\n{cell.text}"
-        if cell.kind == "test":
-            assert " passed" in cell.text and "failed" not in cell.text, cell.text
-        if cell.kind == "check":
-            assert "✗" not in cell.text and "checks pass. Well done!" in cell.text, cell.text
-
-
 @each_lesson
 def test_solutions_run_top_to_bottom_with_every_test_and_check_passing(lesson):
     cells = run(read(solutions(lesson)))
     assert "ready (embedded" in cells[0].text
     assert sum(c.kind == "test" for c in cells) == len(lesson.steps)
     assert sum(c.kind == "check" for c in cells) == len(lesson.steps)
-    _assert_solutions_pass(cells)
+    assert_every_cell_passes(cells)
 
 
 def _assert_exercises_wait_for_the_learner(cells):
@@ -136,7 +134,7 @@ def test_running_every_cell_twice_in_one_kernel_is_safe(lesson):
     # and a live view still updating the first copy would write past the cleared list.
     twice = read(solutions(lesson))
     twice.cells = twice.cells + read(solutions(lesson)).cells
-    _assert_solutions_pass(run(twice))
+    assert_every_cell_passes(run(twice))
 
 
 @each_lesson
@@ -158,7 +156,7 @@ def test_exercises_and_solutions_run_at_the_same_time(lesson):
         thread.start()
     for thread in threads:
         thread.join()
-    _assert_solutions_pass(results["solutions"])
+    assert_every_cell_passes(results["solutions"])
     _assert_exercises_wait_for_the_learner(results["exercises"])
 
 

@@ -6,7 +6,6 @@ homes."""
 from __future__ import annotations
 
 import csv
-import os
 import pwd
 import shutil
 import subprocess
@@ -19,7 +18,13 @@ import nbformat
 import pytest
 
 from tests.conftest import ROOT, clean_env
-from tests.hub import local_users, readable_by_others, require_hub, running_hub
+from tests.hub import (
+    TRAINER_FOLDERS,
+    local_users,
+    readable_by_others,
+    require_hub,
+    running_hub,
+)
 from trainer.authoring import stub_source
 from trainer.classroom.provision import drop, provision
 from trainer.lessons import lesson
@@ -64,9 +69,7 @@ def test_three_learners_on_one_hub_each_in_their_own_database(shared_server, hub
     try:
         # The learners' accounts run the trainer's own Python: its folders (perhaps under
         # root's home) must be reachable by them while the test runs.
-        python = Path(os.path.realpath(sys.executable)).parent
-        with readable_by_others(ROOT), readable_by_others(tmp_path), \
-                readable_by_others(python), local_users(LEARNERS, homes), \
+        with readable_by_others(*TRAINER_FOLDERS, tmp_path), local_users(LEARNERS, homes), \
                 running_hub(tmp_path, LEARNERS, secrets_file) as hub:
             for learner in LEARNERS:
                 hub.spawn(learner)

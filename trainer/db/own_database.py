@@ -41,9 +41,7 @@ def new_database(name: str) -> Repository:
                             f"than PostgreSQL's {MAX_IDENTIFIER} characters; choose a "
                             "shorter name")
     with _lock:
-        old = _open.pop(name, None)
-        if old is not None:
-            old.close()
+        _forget(name)
         with connect(admin, autocommit=True) as conn:
             identifier = sql.Identifier(full)
             try:
@@ -70,11 +68,17 @@ def drop_database(name: str) -> None:
     """Close what `new_database(name)` handed out and drop the database, if it is there."""
     _check_name(name)
     with _lock:
-        old = _open.pop(name, None)
-        if old is not None:
-            old.close()
+        _forget(name)
         with connect(Repo.conninfo, autocommit=True) as conn:
             conn.execute(queries.composed("drop_database", name=sql.Identifier(full_name(name))))
+
+
+def _forget(name: str) -> None:
+    """Close the Repository handed out for `name`, if any (its connections would hold the
+    database open). Called with _lock held."""
+    old = _open.pop(name, None)
+    if old is not None:
+        old.close()
 
 
 def _check_name(name: object) -> None:

@@ -12,13 +12,8 @@ from trainer.jobs import Worker
 @contextmanager
 def swapped(test: Callable[..., Any], name: str, replacement: type) -> Iterator[None]:
     """Make the learner's test see `replacement` under `name` while it runs."""
-    namespace = test.__globals__
-    original = namespace.get(name)
-    namespace[name] = replacement
-    try:
+    with swapped_names(test.__globals__, {name: replacement}):
         yield
-    finally:
-        namespace[name] = original
 
 
 @contextmanager
